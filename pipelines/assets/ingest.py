@@ -1,0 +1,103 @@
+"""Ingest stage (采集): inbox files → typed raw tables, one asset per source, plus the reference code lists."""
+
+import dagster as dg
+import polars as pl
+
+from pipelines.contract import Source, load_sources, read_code_list
+from pipelines.ingestion import ingest_source
+from pipelines.metadata import markdown_table
+from pipelines.resources import Warehouse
+from pipelines.settings import REFERENCE_DIR
+
+CODE_LISTS = sorted(p.stem for p in REFERENCE_DIR.glob("*.csv") if not p.stem.startswith("regions_"))
+
+@dg.asset(group_name="ingest", kinds={"duckdb"}, owners=["team:data-engineering"])
+def reference_code_lists(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """Code lists (代码表) from data/reference/: facility types, grades, ownership, staff categories,
+    specialties and region levels, each with its Chinese name and the spellings accepted in input files.
+    Loaded as ref.<list> so analysts can join on them."""
+    counts = {}
+    with warehouse.connect(context.run.run_id) as con:
+        for name in CODE_LISTS:
+            frame = pl.DataFrame(read_code_list(name))
+            con.execute(f"CREATE OR REPLACE TABLE ref.{name} AS SELECT * FROM frame")
+            counts[name] = frame.height
+    return dg.MaterializeResult(metadata={f"rows_{name}": n for name, n in counts.items()})
+
+def _file_table(files) -> dg.MetadataValue:
+    return markdown_table(
+        ["file", "format", "encoding", "rows", "ignored columns", "sha256"],
+        [(f.file, f.format, f.encoding, f.rows, ", ".join(f.ignored_columns), f.sha256[:12]) for f in files],
+    )
+
+# A file still being copied or locked by another program raises OSError: retried. Bad data never raises:
+# it fails a check or goes to quarantine, so it is never retried.
+TRANSIENT_RETRY = dg.RetryPolicy(max_retries=3, delay=10, backoff=dg.Backoff.EXPONENTIAL)
+
+
+def build_raw_asset(source: Source) -> dg.AssetsDefinition:
+    check_name = "files_usable"
+
+    @dg.asset(
+        name=f"raw_{source.name}",
+        group_name="ingest",
+        kinds={"polars", "duckdb"},
+        owners=["team:data-engineering"],
+        retry_policy=TRANSIENT_RETRY,
+        description=(
+            f"{source.name_zh} ({source.name}) as received: every inbox file whose name starts with "
+            f"'{source.name}' (CSV in UTF-8 or GBK, XLSX, Parquet), headers mapped to the contract's names, "
+            f"cells typed, personal identifiers dropped or hashed, each row's problems listed. "
+            f"{'Required source: the run stops without it.' if source.required else 'Optional source.'}"
+        ),
+        check_specs=[
+            dg.AssetCheckSpec(
+                check_name, asset=f"raw_{source.name}", blocking=True,
+                description="Every file of the source can be read and has the required columns; "
+                "a required source has at least one file. A failure stops the run before anything is published.",
+            )
+        ],
+    )
+    def raw_asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        ingested = ingest_source(warehouse.inbox_dir, source, warehouse.pseudonym_key())
+        frame = ingested.frame
+        files = pl.DataFrame(
+            [{k: v for k, v in vars(f).items() if k != "ignored_columns"} | {"ignored_columns": ", ".join(f.ignored_columns)}
+             for f in ingested.files],
+            schema={"source": pl.String, "file": pl.String, "sha256": pl.String, "bytes": pl.Int64,
+                    "format": pl.String, "encoding": pl.String, "rows": pl.Int64, "ignored_columns": pl.String},
+        )
+        with warehouse.connect(context.run.run_id) as con:
+            con.execute(f"CREATE OR REPLACE TABLE raw.{source.name} AS SELECT * FROM frame")
+            con.execute(
+                "CREATE TABLE IF NOT EXISTS raw.input_files (source VARCHAR, file VARCHAR, sha256 VARCHAR, bytes BIGINT,"
+                " format VARCHAR, encoding VARCHAR, rows BIGINT, ignored_columns VARCHAR)"
+            )
+            con.execute("DELETE FROM raw.input_files WHERE source = ?", [source.name])
+            con.execute("INSERT INTO raw.input_files SELECT * FROM files")
+        for f in ingested.files:
+            if f.ignored_columns:
+                context.log.warning(f"{f.file}: columns not in the contract were left out: {', '.join(f.ignored_columns)}")
+        if not ingested.files:
+            context.log.warning(f"No file for the optional source {source.name} ({source.name_zh}); it is skipped.")
+        rows_with_problems = int(frame.select(pl.col("_problems").list.len() > 0).sum().item())
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": frame.height,
+                "files": _file_table(ingested.files),
+                "rows_with_problems": rows_with_problems,
+            },
+            check_results=[
+                dg.AssetCheckResult(
+                    check_name=check_name,
+                    passed=not ingested.structural_errors,
+                    severity=dg.AssetCheckSeverity.ERROR,
+                    description="\n".join(ingested.structural_errors) or "All files usable.",
+                    metadata={"problems": dg.MetadataValue.md("\n".join(f"- {e}" for e in ingested.structural_errors) or "none")},
+                )
+            ],
+        )
+
+    return raw_asset
+
+raw_assets = [build_raw_asset(source) for source in load_sources().values()]

@@ -1,0 +1,116 @@
+"""Staging stage (清洗): typed raw rows → staging tables, with every unusable row kept in quarantine.
+
+Each source's rules live in sql/staging/<source>.sql; sql/staging/split.sql then stages the rows
+without problems and keeps the others, with their reasons, in staging.<source>_rejected.
+"""
+
+from dataclasses import dataclass
+
+import dagster as dg
+
+from pipelines.contract import load_sources
+from pipelines.metadata import markdown_table
+from pipelines.resources import Warehouse, run_sql
+from pipelines.settings import REPO_ROOT, SQL_DIR
+from pipelines.validation import QUALITY_DIR, apply_quality_suite, load_quality_suite
+
+@dataclass(frozen=True)
+class StagingModel:
+    source: str
+    upstream: tuple[str, ...] = ()  # staging assets whose tables the rules look up
+    then: tuple[str, ...] = ()  # models built from the staged table
+
+STAGING_MODELS = (
+    StagingModel("regions", then=("staging/region_codes", "staging/region_ancestors")),
+    StagingModel("population", upstream=("stg_regions",)),
+    StagingModel("facilities", upstream=("stg_regions",)),
+    StagingModel("facility_stats", upstream=("stg_facilities",)),
+    StagingModel("staff", upstream=("stg_facilities",)),
+    StagingModel("public_health", upstream=("stg_regions", "indicator_catalog")),
+)
+
+def _row_counts(con, source: str) -> tuple[int, int, int]:
+    received = con.execute(f"SELECT count(*) FROM raw.{source}").fetchall()[0][0]
+    staged = con.execute(f"SELECT count(*) FROM staging.{source}").fetchall()[0][0]
+    rejected = con.execute(f"SELECT count(*) FROM staging.{source}_rejected").fetchall()[0][0]
+    return received, staged, rejected
+
+def _reason_table(con, source: str) -> dg.MetadataValue:
+    rows = con.execute(
+        f"SELECT rule, \"column\", count(*) AS n, any_value(file || ' row ' || row_number) AS example, any_value(reason)"
+        f" FROM staging.{source}_rejected GROUP BY ALL ORDER BY n DESC LIMIT 20"
+    ).fetchall()
+    return markdown_table(["rule", "column", "rows", "example", "reason"], rows)
+
+def build_staging_asset(model: StagingModel) -> dg.AssetsDefinition:
+    source = load_sources()[model.source]
+    name = f"stg_{model.source}"
+
+    @dg.asset(
+        name=name,
+        group_name="staging",
+        kinds={"duckdb"},
+        owners=["team:data-engineering"],
+        deps=[f"raw_{model.source}", *model.upstream],
+        description=(
+            f"{source.name_zh} ({source.name}), typed and checked: staging.{source.name}. Rows that break a rule "
+            f"(see sql/staging/{source.name}.sql) are kept with their reason in staging.{source.name}_rejected "
+            f"and shown in marts.quarantine."
+        ),
+        check_specs=[
+            dg.AssetCheckSpec(
+                "rows_accounted", asset=name, blocking=True,
+                description="Every row received is either staged or quarantined: rows in = staged + quarantined.",
+            ),
+            dg.AssetCheckSpec(
+                "quarantine_share", asset=name, blocking=True,
+                description=f"No more than the share of rows set in expectations/quality/{source.name}.yaml "
+                "(max_quarantined_share, defaults in expectations/quality/defaults.yaml) is quarantined: "
+                "more means the file is broken, not a few rows.",
+            ),
+        ],
+    )
+    def staging_asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        with warehouse.connect(context.run.run_id) as con:
+            run_sql(con, "macros")
+            run_sql(con, f"staging/{source.name}")
+            rule_failures = apply_quality_suite(con, source.name, f"{source.name}_checked", warehouse.docs_dir)
+            con.execute((SQL_DIR / "staging" / "split.sql").read_text(encoding="utf-8").replace("{source}", source.name))
+            for follow_up in model.then:
+                run_sql(con, follow_up)
+            received, staged, rejected = _row_counts(con, source.name)
+            reasons = _reason_table(con, source.name)
+        if rejected:
+            context.log.warning(f"{rejected} of {received} {source.name} rows quarantined; see marts.quarantine.")
+        suite = load_quality_suite(source.name)
+        share = rejected / received if received else 0.0
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": staged,
+                "rows_received": received,
+                "rows_quarantined": rejected,
+                "quarantine_reasons": reasons,
+                "quality_rule_failures": dg.MetadataValue.json(rule_failures),
+            },
+            check_results=[
+                dg.AssetCheckResult(
+                    check_name="rows_accounted",
+                    passed=received == staged + rejected,
+                    severity=dg.AssetCheckSeverity.ERROR,
+                    metadata={"received": received, "staged": staged, "quarantined": rejected},
+                ),
+                dg.AssetCheckResult(
+                    check_name="quarantine_share",
+                    passed=not suite.share_blocks(rejected, received),
+                    severity=dg.AssetCheckSeverity.ERROR,
+                    description=f"{rejected} of {received} rows ({share:.1%}) quarantined; the limit is "
+                    f"{suite.max_quarantined_share:.0%} from {suite.min_rows_for_share} rows on.",
+                    metadata={"share": share, "limit": suite.max_quarantined_share, "reasons": reasons,
+                              "rule_source": str((suite.path or QUALITY_DIR / "defaults.yaml").relative_to(REPO_ROOT))},
+                ),
+            ],
+        )
+
+    return staging_asset
+
+staging_assets = [build_staging_asset(model) for model in STAGING_MODELS]

@@ -1,0 +1,98 @@
+"""Command line: `python -m pipelines.cli run` builds the warehouse; `sample` (re)writes the sample inputs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import dagster as dg
+import duckdb
+
+from pipelines.settings import SAMPLE_DIR, inbox_dir, warehouse_path
+
+
+def ensure_sample(force: bool = False) -> None:
+    """The large sample files are not committed: they are generated, deterministically, on first use."""
+    from pipelines.sample import generate
+
+    if force or not any(SAMPLE_DIR.glob("staff*")):
+        counts = generate(SAMPLE_DIR)
+        print("Sample written to", SAMPLE_DIR, "—", ", ".join(f"{s}: {n:,} rows" for s, n in counts.items()))
+
+
+def run_failures(result: dg.ExecuteInProcessResult) -> list[str]:
+    """Why a run did not publish, in the words the checks and steps gave."""
+    reasons = [
+        f"check {e.asset_check_key.name} on {e.asset_key.to_user_string()} failed: {e.description or ''}".strip()
+        for e in result.get_asset_check_evaluations()
+        if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
+    ]
+    for event in result.all_events:
+        if event.event_type == dg.DagsterEventType.STEP_FAILURE:
+            reasons.append(f"step {event.step_key} failed: {event.step_failure_data.error.message.strip()}")
+    return reasons
+
+
+def summary(path) -> str:
+    with duckdb.connect(str(path), read_only=True) as con:
+        run_id, built_at = con.execute("SELECT any_value(run_id), any_value(built_at) FROM marts.build_info").fetchall()[0]
+        files = con.execute("SELECT count(*), sum(rows) FROM marts.build_info").fetchall()[0]
+        staged = con.execute(
+            "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'staging' "
+            "AND table_name IN ('regions','population','facilities','facility_stats','staff','public_health') ORDER BY 1"
+        ).fetchall()
+        quarantined = con.execute("SELECT source, count(*) FROM marts.quarantine GROUP BY 1 ORDER BY 1").fetchall()
+        prefectures = con.execute(
+            "SELECT v.region_code, r.region_name, v.year, v.indicator_code, round(v.value, 2) "
+            "FROM marts.indicator_values v JOIN staging.regions r USING (region_code) "
+            "WHERE v.level = 'prefecture' AND v.year = (SELECT max(year) FROM marts.indicator_values) "
+            "AND v.indicator_code IN ('beds_per_1k', 'physicians_per_1k', 'nurses_per_1k', 'gps_per_10k', 'ambulances_per_30k') "
+            "ORDER BY 1, 4"
+        ).fetchall()
+        indicator_rows = con.execute("SELECT count(*) FROM marts.indicator_values").fetchall()[0][0]
+    lines = [
+        f"Warehouse published: {path}",
+        f"  run {run_id} at {built_at}, from {files[0]} files ({files[1]:,} rows)",
+        "  staged: " + ", ".join(f"{t} {n:,}" for t, n in staged),
+        "  quarantined: " + (", ".join(f"{s} {n:,}" for s, n in quarantined) or "none"),
+        f"  marts.indicator_values: {indicator_rows:,} rows",
+    ]
+    if prefectures:
+        lines.append(f"  prefecture indicators, {prefectures[0][2]}:")
+        lines += [f"    {code} {name:<8} {ind:<20} {value}" for code, name, _, ind, value in prefectures]
+    return "\n".join(lines)
+
+
+def run() -> int:
+    from pipelines.definitions import defs
+
+    if inbox_dir() == SAMPLE_DIR:
+        ensure_sample()
+    result = defs.resolve_job_def("build_warehouse").execute_in_process(
+        instance=dg.DagsterInstance.get(), raise_on_error=False
+    )
+    failures = run_failures(result)
+    if not result.success or failures:
+        print(f"Run {result.run_id} did not publish; the warehouse at {warehouse_path()} is unchanged.", file=sys.stderr)
+        for reason in failures:
+            print(f"  - {reason}", file=sys.stderr)
+        return 1
+    print(summary(warehouse_path()))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="pipelines.cli", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="build and publish the warehouse from the inbox")
+    sample = commands.add_parser("sample", help="write the sample inputs to data/sample/")
+    sample.add_argument("--force", action="store_true", help="rewrite every sample file")
+    args = parser.parse_args(argv)
+    if args.command == "sample":
+        ensure_sample(force=args.force)
+        return 0
+    return run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,267 @@
+"""Great Expectations on DataFrames: the quality suites of expectations/quality/.
+
+GX runs on pandas frames (GX 1.24's SQL path does not work against DuckDB, and dagster-ge does not support
+GX 1.x). The context is ephemeral: suites are data in expectations/, results go to DuckDB and Dagster.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from pipelines.settings import EXPECTATIONS_DIR, SQL_DIR
+
+QUALITY_DIR = EXPECTATIONS_DIR / "quality"
+
+
+@dataclass(frozen=True)
+class QualityRule:
+    rule: str
+    description: str
+    expectation: str
+    kwargs: dict
+    column: str
+    message: str
+    derived: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QualitySuite:
+    suite: str
+    max_quarantined_share: float
+    min_rows_for_share: int
+    rules: tuple[QualityRule, ...]
+    path: Path | None
+
+    def share_blocks(self, quarantined: int, received: int) -> bool:
+        """Whether so large a share of the rows was quarantined that the run must stop."""
+        return received >= self.min_rows_for_share and quarantined > self.max_quarantined_share * received
+
+    @property
+    def columns(self) -> set[str]:
+        """The row columns the rules read (messages included), besides derived ones."""
+        names = {self._placeholder_names(r.message) for r in self.rules}
+        used = set().union(*names) if names else set()
+        for rule in self.rules:
+            used |= {v for k, v in rule.kwargs.items() if k.startswith("column")}
+        return used - {d for r in self.rules for d in r.derived}
+
+    @staticmethod
+    def _placeholder_names(message: str) -> frozenset[str]:
+        import string
+
+        return frozenset(name for _, name, _, _ in string.Formatter().parse(message) if name)
+
+
+def load_quality_suite(source: str) -> QualitySuite:
+    """The source's suite from expectations/quality/<source>.yaml over defaults.yaml (no rules if no file)."""
+    spec = yaml.safe_load((QUALITY_DIR / "defaults.yaml").read_text(encoding="utf-8"))
+    path = QUALITY_DIR / f"{source}.yaml"
+    if path.exists():
+        spec |= yaml.safe_load(path.read_text(encoding="utf-8"))
+    return QualitySuite(
+        suite=source,
+        max_quarantined_share=float(spec["max_quarantined_share"]),
+        min_rows_for_share=int(spec["min_rows_for_share"]),
+        rules=tuple(QualityRule(**rule) for rule in spec.get("rules", ())),
+        path=path if path.exists() else None,
+    )
+
+
+@cache
+def gx_context(docs_dir: str):
+    """One ephemeral GX context per process and Data Docs folder; the Data Docs site is rebuilt after every
+    validation, so an inspector can read every result in a browser."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    context.data_sources.add_pandas("frames")
+    context.add_data_docs_site(
+        site_name="warehouse",
+        site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": docs_dir},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
+    return context
+
+
+def failing_rows(con: duckdb.DuckDBPyConnection, select: str, name: str, expectations: list[tuple[str, dict]], docs_dir: Path):
+    """Run one suite, given as (expectation type, kwargs) pairs, on the rows of a query that has a _rowid
+    column, and add its result to the Data Docs in docs_dir. Returns the frame (indexed by _rowid) and, for
+    each expectation in order, the _rowid of every row it finds wrong."""
+    import great_expectations as gx
+
+    frame = con.sql(select).df()
+    if frame.empty or not expectations:
+        return frame.set_index("_rowid"), [[] for _ in expectations]
+    context = gx_context(str(docs_dir))
+    asset = context.data_sources.get("frames").add_dataframe_asset(name)
+    suite = context.suites.add(gx.ExpectationSuite(name=name))
+    for expectation, kwargs in expectations:
+        suite.add_expectation(getattr(gx.expectations, expectation.title().replace("_", ""))(**kwargs))
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=name, data=asset.add_batch_definition_whole_dataframe(name), suite=suite)
+    )
+    checkpoint = context.checkpoints.add(gx.Checkpoint(
+        name=name, validation_definitions=[definition], result_format={"result_format": "COMPLETE"},
+        actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["warehouse"])],
+    ))
+    try:
+        [result] = checkpoint.run(batch_parameters={"dataframe": frame}).run_results.values()
+    finally:
+        # The definitions go; the results stay in the store and the Data Docs. A name can then be used again.
+        context.checkpoints.delete(name)
+        context.validation_definitions.delete(name)
+        context.suites.delete(name)
+        context.data_sources.get("frames").delete_asset(name)
+    rowids = frame["_rowid"]
+    failures = [[int(rowids[i]) for i in (r.result.get("unexpected_index_list") or [])] for r in result.results]
+    return frame.set_index("_rowid"), failures
+
+
+def apply_quality_suite(con: duckdb.DuckDBPyConnection, source: str, checked: str, docs_dir: Path) -> dict[str, int]:
+    """Run the source's suite on the rows of `checked` that have no problem yet, and add a problem
+    (column, rule, message) to every row a rule finds wrong. Returns failing rows per rule."""
+    suite = load_quality_suite(source)
+    if not suite.rules:
+        return {}
+    derived = {name: expr for rule in suite.rules for name, expr in rule.derived.items()}
+    select = ", ".join(["rowid AS _rowid", *sorted(suite.columns), *(f"({e}) AS {n}" for n, e in derived.items())])
+    expectations = [(rule.expectation, rule.kwargs | {"meta": {"rule": rule.rule}}) for rule in suite.rules]
+    frame, failing = failing_rows(con, f"SELECT {select} FROM {checked} WHERE len(_problems) = 0", f"{source}_quality", expectations, docs_dir)
+    messages = [
+        (rowid, rule.column, rule.rule, rule.message.format(**_printable(frame.loc[rowid].to_dict())))
+        for rule, rowids in zip(suite.rules, failing)
+        for rowid in rowids
+    ]
+    if messages:
+        con.execute("CREATE OR REPLACE TEMP TABLE quality_problems (_rowid BIGINT, col VARCHAR, rule VARCHAR, message VARCHAR)")
+        con.executemany("INSERT INTO quality_problems VALUES (?, ?, ?, ?)", messages)
+        con.execute(
+            f"""UPDATE {checked} AS c SET _problems = list_concat(c._problems, q.found)
+                FROM (SELECT _rowid, list({{'column': col, 'rule': rule, 'message': message}} ORDER BY rule) AS found
+                      FROM quality_problems GROUP BY _rowid) AS q
+                WHERE c.rowid = q._rowid"""
+        )
+    return {rule.rule: len(rowids) for rule, rowids in zip(suite.rules, failing)}
+
+
+def _printable(record: dict) -> dict:
+    """Whole numbers print without a trailing .0 in messages."""
+    return {k: int(v) if isinstance(v, float) and v == v and v.is_integer() else v for k, v in record.items()}
+
+
+# When a norm is met, as pairs (a, b, or_equal) that must all hold: a >= b, or a > b where or_equal is false.
+NORM_COMPARISONS = {
+    ">=": [("value", "threshold", True)],
+    ">": [("value", "threshold", False)],
+    "<=": [("threshold", "value", True)],
+    "<": [("threshold", "value", False)],
+    "between": [("value", "threshold", True), ("threshold_high", "value", True)],
+    "approximately": [("tolerance", "distance", True)],
+}
+
+
+def norm_expectations(norm_id: str, comparator: str) -> list[tuple[str, dict]]:
+    """One norm compiled into expectations on the rows of that norm."""
+    return [
+        (
+            "expect_column_pair_values_a_to_be_greater_than_b",
+            {"column_A": a, "column_B": b, "or_equal": or_equal, "ignore_row_if": "either_value_is_missing",
+             "row_condition": f'norm_id=="{norm_id}"', "condition_parser": "pandas", "meta": {"norm_id": norm_id}},
+        )
+        for a, b, or_equal in NORM_COMPARISONS[comparator]
+    ]
+
+
+def evaluate_norms(con: duckdb.DuckDBPyConnection, plan_ids: list[str], docs_dir: Path) -> None:
+    """Judge every evaluable row of norm_candidates with one GX suite per plan, each norm compiled into
+    its expectations; the rows found wrong go to the temp table norms_not_met (_rowid of norm_candidates)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE norms_not_met (_rowid BIGINT)")
+    for plan_id in plan_ids:
+        evaluable = f"FROM norm_candidates WHERE not_evaluable_reason IS NULL AND plan_id = '{plan_id}'"
+        norms = con.execute(f"SELECT DISTINCT norm_id, comparator {evaluable} ORDER BY 1").fetchall()
+        expectations = [e for norm_id, comparator in norms for e in norm_expectations(norm_id, comparator)]
+        _, failing = failing_rows(
+            con,
+            f"SELECT rowid AS _rowid, norm_id, value, threshold, threshold_high, tolerance, "
+            f"abs(value - threshold) AS distance {evaluable}",
+            f"norms_{plan_id}",
+            expectations,
+            docs_dir,
+        )
+        rowids = sorted({r for rows in failing for r in rows})
+        if rowids:
+            con.executemany("INSERT INTO norms_not_met VALUES (?)", [(r,) for r in rowids])
+
+
+DQR_FILE = QUALITY_DIR / "data_quality_review.yaml"
+
+
+def dqr_settings_rows(spec: dict) -> list[tuple[str, str, str, str]]:
+    """The review's settings as rows (check, indicator_code or '*', setting, value) for the SQL."""
+    rows = []
+    completeness = spec["completeness"]
+    rows += [("completeness", "*", key, str(completeness[key])) for key in ("level", "threshold")]
+    rows += [("completeness", "*", "indicator", code) for code in completeness["indicators"]]
+    for check in ("consistency_over_time", "outliers"):
+        settings = spec[check]
+        rows += [(check, "*", key, str(value)) for key, value in settings.items() if key != "by_indicator"]
+        for indicator, overrides in settings.get("by_indicator", {}).items():
+            rows += [(check, indicator, key, str(value)) for key, value in overrides.items()]
+    for figure in spec["related_figures"]:
+        rows += [("related_figures", figure["check"], key, str(value)) for key, value in figure.items() if key != "check"]
+    return rows
+
+
+DQR_CHECKS = ("completeness", "consistency_over_time", "outliers", "related_figures")
+
+
+def evaluate_data_quality_review(con: duckdb.DuckDBPyConnection, docs_dir: Path) -> None:
+    """Compute the WHO DQR statistics (sql/marts/dqr_statistics.sql) and let GX compare each with its
+    limits; the rows outside go to the temp table dqr_failed (_rowid of dqr_statistics)."""
+    spec = yaml.safe_load(DQR_FILE.read_text(encoding="utf-8"))
+    con.execute("CREATE OR REPLACE TEMP TABLE dqr_settings (check_name VARCHAR, indicator_code VARCHAR, setting VARCHAR, value VARCHAR)")
+    con.executemany("INSERT INTO dqr_settings VALUES (?, ?, ?, ?)", dqr_settings_rows(spec))
+    con.execute((SQL_DIR / "marts" / "dqr_statistics.sql").read_text(encoding="utf-8"))
+    expectations = [
+        ("expect_column_pair_values_a_to_be_greater_than_b",
+         {"column_A": a, "column_B": b, "or_equal": True, "ignore_row_if": "either_value_is_missing",
+          "row_condition": f'check_name=="{check}"', "condition_parser": "pandas", "meta": {"check": check}})
+        for check in DQR_CHECKS
+        for a, b in (("statistic", "limit_low"), ("limit_high", "statistic"))
+    ]
+    _, failing = failing_rows(
+        con,
+        "SELECT rowid AS _rowid, check_name, statistic, limit_low, limit_high FROM dqr_statistics "
+        "WHERE insufficient IS NULL AND statistic IS NOT NULL",
+        "data_quality_review",
+        expectations,
+        docs_dir,
+    )
+    con.execute("CREATE OR REPLACE TEMP TABLE dqr_failed (_rowid BIGINT)")
+    rowids = sorted({r for rows in failing for r in rows})
+    if rowids:
+        con.executemany("INSERT INTO dqr_failed VALUES (?)", [(r,) for r in rowids])
+
+
+TRACKING_FILE = EXPECTATIONS_DIR / "tracking.yaml"
+
+
+def set_tracking_variables(con: duckdb.DuckDBPyConnection) -> None:
+    """The settings of expectations/tracking.yaml as DuckDB variables for the tracking SQL."""
+    spec = yaml.safe_load(TRACKING_FILE.read_text(encoding="utf-8"))
+    con.execute("SET VARIABLE pool_years = ?::INTEGER", [spec["rare_events"]["pool_years"]])
+    con.execute("SET VARIABLE rare_event_indicators = ?::VARCHAR[]", [spec["rare_events"]["indicators"]])
+    con.execute("SET VARIABLE trend_min_years = ?::INTEGER", [spec["trajectory"]["min_years"]])
+    con.execute("SET VARIABLE trend_max_years = ?::INTEGER", [spec["trajectory"]["max_years"]])

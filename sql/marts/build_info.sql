@@ -1,0 +1,18 @@
+-- Build record (构建记录): when the warehouse was built, by which run, from which input files.
+-- The variables run_id and built_at are set by the build_info asset.
+CREATE OR REPLACE TABLE marts.build_info AS
+SELECT getvariable('run_id') AS run_id, getvariable('built_at')::TIMESTAMPTZ AS built_at, source, file, sha256, bytes, format, encoding, rows, ignored_columns
+FROM raw.input_files
+ORDER BY source, file;
+
+COMMENT ON TABLE marts.build_info IS '构建记录 Build record: the run that built this warehouse, when, and every input file with its content hash';
+COMMENT ON COLUMN marts.build_info.run_id IS '运行编号 Dagster run id';
+COMMENT ON COLUMN marts.build_info.built_at IS '构建时间 When the build ran';
+COMMENT ON COLUMN marts.build_info.source IS '数据源 Source the file belongs to';
+COMMENT ON COLUMN marts.build_info.file IS '文件 Inbox file name';
+COMMENT ON COLUMN marts.build_info.sha256 IS '内容哈希 SHA-256 of the file content';
+COMMENT ON COLUMN marts.build_info.bytes IS '大小 File size in bytes';
+COMMENT ON COLUMN marts.build_info.format IS '格式 csv, xlsx or parquet';
+COMMENT ON COLUMN marts.build_info.encoding IS '编码 Detected text encoding of a CSV (utf-8 or gbk)';
+COMMENT ON COLUMN marts.build_info.rows IS '行数 Data rows read from the file';
+COMMENT ON COLUMN marts.build_info.ignored_columns IS '忽略列 Headers not in the contract, left out';

@@ -1,0 +1,34 @@
+-- Facility indicators (机构指标值), long form: every facility-level indicator of the catalog for every
+-- facility and year with its numerator (public-health staff share, nurses per bed, TCM bed share,
+-- floor area per served resident, bandwidth …), computed from staging.facility_measures.
+CREATE OR REPLACE TABLE marts.facility_indicators AS
+WITH indicators AS (
+    SELECT indicator_code, unit, unit_multiplier, numerator, denominator
+    FROM marts.indicators
+    WHERE level = 'facility'
+),
+computed AS (
+    SELECT num.facility_id, num.year, i.indicator_code, i.unit, i.unit_multiplier, i.denominator IS NULL AS is_count,
+           num.value AS numerator, den.value AS denominator
+    FROM indicators AS i
+    JOIN staging.facility_measures AS num ON num.measure = i.numerator
+    LEFT JOIN staging.facility_measures AS den
+      ON den.facility_id = num.facility_id AND den.year = num.year AND den.measure = i.denominator
+)
+SELECT
+    facility_id, year, indicator_code, numerator,
+    CASE WHEN is_count THEN NULL ELSE denominator END AS denominator,
+    CASE WHEN is_count THEN numerator
+         WHEN denominator > 0 THEN numerator / denominator * unit_multiplier END AS value,
+    unit
+FROM computed
+ORDER BY facility_id, year, indicator_code;
+
+COMMENT ON TABLE marts.facility_indicators IS '机构指标值 Facility indicators: one row per facility, year and facility-level indicator of the catalog';
+COMMENT ON COLUMN marts.facility_indicators.facility_id IS '机构代码 Facility id (marts.dim_facility)';
+COMMENT ON COLUMN marts.facility_indicators.year IS '年份 Year';
+COMMENT ON COLUMN marts.facility_indicators.indicator_code IS '指标代码 Indicator code (marts.indicators)';
+COMMENT ON COLUMN marts.facility_indicators.numerator IS '分子 Numerator';
+COMMENT ON COLUMN marts.facility_indicators.denominator IS '分母 Denominator; empty for counts';
+COMMENT ON COLUMN marts.facility_indicators.value IS '指标值 numerator / denominator × the unit''s multiplier; empty when the denominator is zero or missing';
+COMMENT ON COLUMN marts.facility_indicators.unit IS '单位 Unit code';

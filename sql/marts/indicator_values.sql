@@ -1,0 +1,49 @@
+-- Region-level indicators (地区指标值): every region-level indicator of the catalog for every
+-- township, county and prefecture and every year with data. Rates are computed from the region's
+-- summed numerator and denominator, never by averaging the rates of its parts. A count of facilities
+-- (a norm's "at least one …") is 0 where the registry has none, not missing.
+CREATE OR REPLACE TABLE marts.indicator_values AS
+WITH region_years AS (
+    SELECT DISTINCT m.region_code, a.level, m.year
+    FROM staging.region_measures AS m
+    JOIN staging.region_ancestors AS a ON a.region_code = m.region_code AND a.depth = 0
+    WHERE a.level IN ('township', 'county', 'prefecture')
+),
+indicators AS (
+    SELECT
+        indicator_code, unit, unit_multiplier, denominator IS NULL AS is_count,
+        numerator IN (SELECT measure FROM staging.registry_count_definitions) AS is_registry_count,
+        CASE WHEN source = 'public_health' THEN indicator_code || ':numerator' ELSE numerator END AS numerator_measure,
+        CASE WHEN source = 'public_health' THEN indicator_code || ':denominator' ELSE denominator END AS denominator_measure
+    FROM marts.indicators
+    WHERE level = 'region'
+),
+computed AS (
+    SELECT ry.region_code, ry.level, ry.year, i.indicator_code, i.unit, i.unit_multiplier, i.is_count,
+           CASE WHEN i.is_registry_count THEN coalesce(num.value, 0) ELSE num.value END AS numerator,
+           den.value AS denominator
+    FROM region_years AS ry
+    CROSS JOIN indicators AS i
+    LEFT JOIN staging.region_measures AS num
+      ON num.region_code = ry.region_code AND num.year = ry.year AND num.measure = i.numerator_measure
+    LEFT JOIN staging.region_measures AS den
+      ON den.region_code = ry.region_code AND den.year = ry.year AND den.measure = i.denominator_measure
+)
+SELECT
+    region_code, level, year, indicator_code, numerator, denominator,
+    CASE WHEN is_count THEN numerator
+         WHEN denominator > 0 THEN numerator / denominator * unit_multiplier END AS value,
+    unit
+FROM computed
+WHERE numerator IS NOT NULL
+ORDER BY region_code, year, indicator_code;
+
+COMMENT ON TABLE marts.indicator_values IS '地区指标值 Region indicator values: one row per region (township, county, prefecture), year and indicator; rates from summed numerators and denominators';
+COMMENT ON COLUMN marts.indicator_values.region_code IS '区划代码 Region code in force (GB/T 2260); data filed under retired codes is included';
+COMMENT ON COLUMN marts.indicator_values.level IS '区划级别 Region level: township, county or prefecture';
+COMMENT ON COLUMN marts.indicator_values.year IS '年份 Year';
+COMMENT ON COLUMN marts.indicator_values.indicator_code IS '指标代码 Indicator code (marts.indicators)';
+COMMENT ON COLUMN marts.indicator_values.numerator IS '分子 Numerator, summed over the region';
+COMMENT ON COLUMN marts.indicator_values.denominator IS '分母 Denominator, the region''s own figure or the sum of its nearest parts; empty for counts';
+COMMENT ON COLUMN marts.indicator_values.value IS '指标值 Value = numerator / denominator × the unit''s multiplier (the numerator for counts); empty when the denominator is zero';
+COMMENT ON COLUMN marts.indicator_values.unit IS '单位 Unit code (marts.indicators)';

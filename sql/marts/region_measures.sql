@@ -1,0 +1,51 @@
+-- What each region has each year (地区年度指标), long form: region_code, year, measure, value, for
+-- every region in force and each of its ancestors.
+-- Facility measures add up over every facility in the region. Figures filed per region (population,
+-- reported numerators and denominators) follow one rule: a region's own figure is used where it has
+-- one; otherwise its nearest descendants' figures are summed, so nothing is counted twice.
+CREATE OR REPLACE TABLE staging.region_measures AS
+WITH facility_totals AS (
+    SELECT a.ancestor_code AS region_code, m.year, m.measure, sum(m.value) AS value
+    FROM staging.facility_measures AS m
+    JOIN staging.facilities AS f ON f.facility_id = m.facility_id
+    JOIN staging.region_ancestors AS a ON a.region_code = f.region_code
+    GROUP BY ALL
+),
+filed AS (
+    UNPIVOT (
+        SELECT region_code, year, resident_population::DOUBLE AS resident_population,
+               population_65_plus::DOUBLE AS population_65_plus, live_births::DOUBLE AS live_births
+        FROM staging.population
+    ) ON COLUMNS(* EXCLUDE (region_code, year)) INTO NAME measure VALUE value
+    UNION ALL
+    SELECT region_code, year, indicator_code || ':numerator', coalesce(numerator, value)
+    FROM staging.public_health WHERE coalesce(numerator, value) IS NOT NULL
+    UNION ALL
+    SELECT region_code, year, indicator_code || ':denominator', denominator FROM staging.public_health WHERE denominator IS NOT NULL
+),
+-- A figure reported as a value alone (life expectancy) describes its own region only: it is never summed.
+own_only AS (
+    SELECT indicator_code || ':numerator' AS measure
+    FROM marts.indicators
+    WHERE source = 'public_health' AND denominator IS NULL
+),
+candidates AS (
+    SELECT a.ancestor_code AS region_code, f.year, f.measure, f.region_code AS filed_by, f.value
+    FROM filed AS f
+    JOIN staging.region_ancestors AS a ON a.region_code = f.region_code
+    WHERE a.depth = 0 OR f.measure NOT IN (SELECT measure FROM own_only)
+),
+nearest AS (
+    SELECT c.*
+    FROM candidates AS c
+    WHERE NOT EXISTS (
+        SELECT 1
+        FROM candidates AS nearer
+        JOIN staging.region_ancestors AS link
+          ON link.region_code = c.filed_by AND link.ancestor_code = nearer.filed_by AND link.depth > 0
+        WHERE nearer.region_code = c.region_code AND nearer.year = c.year AND nearer.measure = c.measure
+    )
+)
+SELECT region_code, year, measure, value FROM facility_totals
+UNION ALL
+SELECT region_code, year, measure, sum(value) FROM nearest GROUP BY ALL;

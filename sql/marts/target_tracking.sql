@@ -1,0 +1,89 @@
+-- Target tracking (目标追踪): one row per norm, unit in scope and year — the unit's value, the milestone
+-- that applies, the gap, the status, and for a target still ahead, where the unit's trend leads.
+-- Trend: least-squares line through the unit's latest values (variables trend_min_years, trend_max_years
+-- from expectations/tracking.yaml), evaluated at the target year.
+CREATE OR REPLACE TABLE marts.target_tracking AS
+WITH series AS (
+    SELECT region_code, NULL::VARCHAR AS facility_id, year, indicator_code, value
+    FROM marts.indicator_values
+    UNION ALL
+    SELECT NULL, facility_id, year, indicator_code, value
+    FROM marts.facility_indicators
+),
+history AS (
+    SELECT r.norm_id, r.region_code, r.facility_id, r.year, s.year AS point_year, s.value AS point_value
+    FROM marts.norm_results AS r
+    JOIN series AS s
+      ON s.indicator_code = r.indicator_code
+     AND s.year BETWEEN r.year - getvariable('trend_max_years') + 1 AND r.year
+     AND (CASE WHEN r.facility_id IS NULL THEN s.facility_id IS NULL AND s.region_code = r.region_code
+               ELSE s.facility_id = r.facility_id END)
+    WHERE r.target_year > r.year AND s.value IS NOT NULL
+),
+trend AS (
+    SELECT norm_id, region_code, facility_id, year, count(*) AS trend_years,
+           regr_slope(point_value, point_year) AS slope, regr_intercept(point_value, point_year) AS intercept
+    FROM history
+    GROUP BY ALL
+),
+tracked AS (
+    SELECT
+        r.*,
+        t.trend_years, t.slope,
+        CASE WHEN t.trend_years >= getvariable('trend_min_years') THEN t.intercept + t.slope * r.target_year END AS projected_value
+    FROM marts.norm_results AS r
+    LEFT JOIN trend AS t
+      ON t.norm_id = r.norm_id AND t.region_code = r.region_code AND t.year = r.year
+     AND t.facility_id IS NOT DISTINCT FROM r.facility_id
+)
+SELECT
+    norm_id, plan_id, indicator_code, scope_level, region_code, facility_id, year,
+    value AS actual,
+    threshold AS target,
+    threshold_high AS target_high,
+    target_year, comparator, unit,
+    CASE
+        WHEN comparator = 'between' AND value < threshold THEN value - threshold
+        WHEN comparator = 'between' AND value > threshold_high THEN value - threshold_high
+        WHEN comparator = 'between' THEN 0
+        ELSE value - threshold
+    END AS gap,
+    status, reason,
+    projected_value,
+    CASE WHEN target_year > year THEN (threshold - value) / (target_year - year) END AS annual_change_needed,
+    CASE WHEN projected_value IS NOT NULL THEN slope END AS annual_change_observed,
+    trend_years,
+    CASE
+        WHEN projected_value IS NULL THEN NULL
+        WHEN comparator = '>=' THEN projected_value >= threshold
+        WHEN comparator = '>' THEN projected_value > threshold
+        WHEN comparator = '<=' THEN projected_value <= threshold
+        WHEN comparator = '<' THEN projected_value < threshold
+        WHEN comparator = 'between' THEN projected_value BETWEEN threshold AND threshold_high
+        WHEN comparator = 'approximately' THEN abs(projected_value - threshold) <= tolerance
+    END AS on_track
+FROM tracked
+ORDER BY plan_id, norm_id, region_code, facility_id, year;
+
+COMMENT ON TABLE marts.target_tracking IS '目标追踪 Target tracking: each norm, unit and year — actual, target, gap, status and, for targets ahead, the projected value and whether the unit is on track';
+COMMENT ON COLUMN marts.target_tracking.norm_id IS '标准编号 Norm id (marts.norms)';
+COMMENT ON COLUMN marts.target_tracking.plan_id IS '规划编号 Plan id';
+COMMENT ON COLUMN marts.target_tracking.indicator_code IS '指标代码 Indicator';
+COMMENT ON COLUMN marts.target_tracking.scope_level IS '评价层级 Level the norm is judged at';
+COMMENT ON COLUMN marts.target_tracking.region_code IS '区划代码 Region judged, or where the facility sits';
+COMMENT ON COLUMN marts.target_tracking.facility_id IS '机构代码 Facility judged; empty unless the norm is judged per facility';
+COMMENT ON COLUMN marts.target_tracking.year IS '年份 Year of the data';
+COMMENT ON COLUMN marts.target_tracking.actual IS '实际值 The unit''s value (pooled over years for rare events)';
+COMMENT ON COLUMN marts.target_tracking.target IS '目标值 Threshold of the milestone that applies to the year';
+COMMENT ON COLUMN marts.target_tracking.target_high IS '目标上限 Upper bound of a range';
+COMMENT ON COLUMN marts.target_tracking.target_year IS '目标年份 Year the milestone is due';
+COMMENT ON COLUMN marts.target_tracking.comparator IS '比较 Comparator';
+COMMENT ON COLUMN marts.target_tracking.unit IS '单位 Unit';
+COMMENT ON COLUMN marts.target_tracking.gap IS '差距 actual − target in the indicator''s unit (for a range: distance outside it, 0 inside)';
+COMMENT ON COLUMN marts.target_tracking.status IS '状态 met / not_met / not_evaluable';
+COMMENT ON COLUMN marts.target_tracking.reason IS '原因 Why not evaluable';
+COMMENT ON COLUMN marts.target_tracking.projected_value IS '预测值 Value at the target year on the least-squares trend of the latest years';
+COMMENT ON COLUMN marts.target_tracking.annual_change_needed IS '所需年变化 Change per year needed from now to reach the target by the target year';
+COMMENT ON COLUMN marts.target_tracking.annual_change_observed IS '实际年变化 Slope of the trend (change per year)';
+COMMENT ON COLUMN marts.target_tracking.trend_years IS '趋势年数 Years of data the trend rests on';
+COMMENT ON COLUMN marts.target_tracking.on_track IS '按期可达 Whether the projected value meets the norm by the target year (empty when the target is not ahead or the trend is too short)';

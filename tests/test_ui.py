@@ -1,0 +1,117 @@
+"""End to end in a real browser: the Dagster webserver on the project's workspace, driven by headless Chromium.
+
+Screenshots are saved to tests/artifacts/. Chromium comes from Debian (`apt-get install chromium`, done by
+.ci/run); where no Chromium can be found the test is skipped and says why.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import write_small_inbox
+
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="no Chromium on this machine: install Debian's chromium (apt-get install chromium) to run the browser test"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def webserver(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ui")
+    home = root / "dagster_home"
+    home.mkdir()
+    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    env = os.environ | {
+        "DAGSTER_HOME": str(home),
+        "HEALTH_INBOX": str(write_small_inbox(root / "inbox")),
+        "HEALTH_WAREHOUSE": str(root / "warehouse" / "health.duckdb"),
+    }
+    built = subprocess.run([sys.executable, "-m", "pipelines.cli", "run"], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr
+    run_id = built.stdout.split("run ", 1)[1].split()[0]
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "dagster-webserver"), "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/server_info", timeout=2)
+            break
+        except OSError:
+            time.sleep(1)
+    else:
+        server.kill()
+        pytest.fail("the Dagster webserver did not start within 180 s")
+    yield url, run_id
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def page(webserver):  # noqa: ARG001 (the server must be up before the browser)
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        page.set_default_timeout(60_000)
+        yield page
+        browser.close()
+
+
+def test_the_asset_graph_shows_every_stage(page, webserver):
+    url, _ = webserver
+    page.goto(f"{url}/asset-groups")
+    for group in ("ingest", "catalog", "staging", "marts", "validation", "publish"):
+        page.get_by_text(group, exact=True).first.wait_for()
+    page.screenshot(path=ARTIFACTS / "asset_graph.png", full_page=True)
+    page.goto(f"{url}/locations/health_warehouse/asset-groups/ingest")
+    for asset in ("raw_regions", "raw_population", "raw_staff"):
+        page.get_by_text(asset, exact=True).first.wait_for()
+    page.screenshot(path=ARTIFACTS / "ingest_group.png", full_page=True)
+
+
+def test_an_assets_checks_are_shown_with_their_results(page, webserver):
+    url, _ = webserver
+    page.goto(f"{url}/assets/stg_facility_stats?view=checks")
+    page.get_by_text("rows_accounted", exact=True).first.wait_for()
+    page.get_by_text("quarantine_share", exact=True).first.wait_for()
+    page.get_by_text("Succeeded").first.wait_for()
+    page.get_by_text("This is a blocking asset check.").first.wait_for()
+    page.screenshot(path=ARTIFACTS / "asset_checks.png", full_page=True)
+
+
+def test_the_finished_run_is_shown_as_a_success(page, webserver):
+    url, run_id = webserver
+    page.goto(f"{url}/runs")
+    page.get_by_text("build_warehouse").first.wait_for()
+    page.get_by_text("Success").first.wait_for()
+    page.goto(f"{url}/runs/{run_id}")
+    page.get_by_text("warehouse_file").first.wait_for()
+    page.get_by_text("RUN_SUCCESS").first.wait_for()
+    page.screenshot(path=ARTIFACTS / "finished_run.png", full_page=True)
