@@ -45,7 +45,8 @@ def summary(path) -> str:
         prefectures = con.execute(
             "SELECT v.region_code, r.region_name, v.year, v.indicator_code, round(v.value, 2) "
             "FROM marts.indicator_values v JOIN staging.regions r USING (region_code) "
-            "WHERE v.level = 'prefecture' AND v.year = (SELECT max(year) FROM marts.indicator_values) "
+            "JOIN marts.plans p ON p.jurisdiction_code = v.region_code "
+            "WHERE v.year = (SELECT max(year) FROM marts.indicator_values) "
             "AND v.indicator_code IN ('beds_per_1k', 'physicians_per_1k', 'nurses_per_1k', 'gps_per_10k', 'ambulances_per_30k') "
             "ORDER BY 1, 4"
         ).fetchall()
@@ -58,7 +59,7 @@ def summary(path) -> str:
         f"  marts.indicator_values: {indicator_rows:,} rows",
     ]
     if prefectures:
-        lines.append(f"  prefecture indicators, {prefectures[0][2]}:")
+        lines.append(f"  plan jurisdictions, {prefectures[0][2]}:")
         lines += [f"    {code} {name:<8} {ind:<20} {value}" for code, name, _, ind, value in prefectures]
     return "\n".join(lines)
 
@@ -68,8 +69,10 @@ def run() -> int:
 
     if inbox_dir() == SAMPLE_DIR:
         ensure_sample()
+    # The console shows warnings only: the full event log is in the run history (Dagster UI).
+    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     result = defs.resolve_job_def("build_warehouse").execute_in_process(
-        instance=dg.DagsterInstance.get(), raise_on_error=False
+        run_config=quiet, instance=dg.DagsterInstance.get(), raise_on_error=False
     )
     failures = run_failures(result)
     if not result.success or failures:

@@ -5,7 +5,15 @@ import dagster as dg
 from pipelines.assets.catalog import indicator_catalog
 from pipelines.assets.ingest import raw_assets, reference_code_lists
 from pipelines.assets.marts import (
-    build_info, dimensions, facility_indicators, indicator_values, measures, plan_scorecard, quarantine, target_tracking,
+    build_info,
+    coverage_gaps,
+    dimensions,
+    facility_indicators,
+    indicator_values,
+    measures,
+    plan_scorecard,
+    quarantine,
+    target_tracking,
 )
 from pipelines.assets.publish import warehouse_file
 from pipelines.assets.staging import staging_assets
@@ -24,7 +32,7 @@ defs = dg.Definitions(
         # marts
         measures, quarantine, indicator_values, facility_indicators, dimensions, build_info,
         # validation
-        norm_results, data_quality_flags, target_tracking, plan_scorecard,
+        norm_results, data_quality_flags, target_tracking, plan_scorecard, coverage_gaps,
         # publish
         warehouse_file,
     ],

@@ -80,6 +80,13 @@ STAFF = [
 ]
 
 
+# Reported, not computed: 许昌市's life expectancy, below the plan's 78 years (xuchang_2020.life_expectancy).
+PUBLIC_HEALTH = [
+    # region_code, year, indicator_code, numerator, denominator, value
+    ("411000", 2023, "life_expectancy", None, None, 77.2),
+]
+
+
 def regions_frame() -> pl.DataFrame:
     return pl.DataFrame(
         REGIONS, schema=["region_code", "region_name", "level", "parent_code", "valid_to", "replaced_by"], orient="row"
@@ -100,6 +107,11 @@ def write_small_inbox(inbox: Path) -> Path:
         STAFF, schema=["staff_id", "身份证号", "姓名", "facility_id", "year", "category", "specialty"], orient="row"
     )
     staff.write_csv(inbox / "staff_2023.csv")
+    public_health = pl.DataFrame(
+        PUBLIC_HEALTH, schema={"区划代码": pl.String, "年份": pl.Int64, "指标代码": pl.String, "分子": pl.Float64,
+                               "分母": pl.Float64, "指标值": pl.Float64}, orient="row",
+    )
+    public_health.write_excel(inbox / "public_health_2023.xlsx")
     return inbox
 
 

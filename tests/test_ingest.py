@@ -11,7 +11,7 @@ import pytest
 
 from conftest import build, write_small_inbox
 
-SOURCES = ("regions", "population", "facilities", "facility_stats", "staff")
+SOURCES = ("regions", "population", "facilities", "facility_stats", "staff", "public_health")
 
 
 def query(path, sql, params=None):
@@ -41,7 +41,7 @@ def inbox(tmp_path):
 
 def test_every_format_and_chinese_headers_are_staged(small_warehouse):
     counts = {s: query(small_warehouse, f"SELECT count(*) FROM staging.{s}")[0][0] for s in SOURCES}
-    assert counts == {"regions": 10, "population": 6, "facilities": 6, "facility_stats": 6, "staff": 17}
+    assert counts == {"regions": 10, "population": 6, "facilities": 6, "facility_stats": 6, "staff": 17, "public_health": 1}
     assert query(small_warehouse, "SELECT count(*) FROM marts.quarantine") == [(0,)]
     # Chinese code-list values are stored as codes; the unknown column 备注 is left out and reported.
     assert query(small_warehouse, "SELECT facility_type, grade, ownership FROM staging.facilities WHERE facility_id = 'T3'") == [

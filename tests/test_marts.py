@@ -76,7 +76,7 @@ def test_build_info_names_every_input_file_with_its_hash(small_warehouse):
         run_ids = con.execute("SELECT count(DISTINCT run_id) FROM marts.build_info").fetchall()[0][0]
     assert ("population", "population_2023.csv", 64, "gbk") in rows
     assert ("facilities", "facilities.xlsx", 64, None) in rows
-    assert len(rows) == 5 and run_ids == 1
+    assert len(rows) == 6 and run_ids == 1
 
 
 def test_tables_and_columns_carry_bilingual_comments(small_warehouse):
@@ -88,3 +88,62 @@ def test_tables_and_columns_carry_bilingual_comments(small_warehouse):
         tables = con.execute("SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall()
     assert missing == []
     assert all(comment and any("\u4e00" <= ch <= "\u9fff" for ch in comment) for _, comment in tables)
+
+
+def test_a_unit_below_a_norm_is_not_met_with_a_warning_and_the_warehouse_is_still_published(small_warehouse):
+    with duckdb.connect(str(small_warehouse), read_only=True) as con:
+        results = con.execute(
+            "SELECT region_code, year, target_year, value, status, reason FROM marts.norm_results "
+            "WHERE norm_id = 'xuchang_2020.life_expectancy' ORDER BY year"
+        ).fetchall()
+        tracking = con.execute(
+            "SELECT actual, target, round(gap, 6), status FROM marts.target_tracking "
+            "WHERE norm_id = 'xuchang_2020.life_expectancy' AND year = 2023"
+        ).fetchall()
+        scorecard = con.execute(
+            "SELECT norms_judged, norms_met, norms_not_met, norms_not_evaluable FROM marts.plan_scorecard "
+            "WHERE plan_id = 'xuchang_2020' AND year = 2023 AND domain = 'all'"
+        ).fetchall()
+    # 2022 has population (建安区 only) but no life expectancy: judged not evaluable, with the reason.
+    assert results == [
+        ("411000", 2022, 2021, None, "not_evaluable", "no data"),
+        ("411000", 2023, 2021, 77.2, "not_met", None),
+    ]
+    assert tracking == [(77.2, 78.0, -0.8, "not_met")]
+    assert scorecard == [(1, 0, 1, 0)]
+
+
+def test_the_norm_check_warns_and_never_blocks(tmp_path):
+    from conftest import build, write_small_inbox
+    import dagster as dg
+
+    result = build(write_small_inbox(tmp_path / "inbox"), tmp_path / "warehouse" / "health.duckdb")
+    [check] = [e for e in result.get_asset_check_evaluations() if e.asset_check_key.name == "norms_xuchang_2020"]
+    assert (check.passed, check.severity) == (False, dg.AssetCheckSeverity.WARN)
+    assert result.success and (tmp_path / "warehouse" / "health.duckdb").exists()
+
+
+def test_a_township_without_a_government_centre_is_a_coverage_gap(tmp_path):
+    """yangzhou_2021.township_centre asks every township of 扬州 for one government-run centre; here 广陵区's
+    one township has a 社会办 centre only, so it lacks one."""
+    from conftest import build
+
+    import polars as pl
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    pl.DataFrame(
+        [("320000", "江苏省", "province", None), ("321000", "扬州市", "prefecture", "320000"),
+         ("321002", "广陵区", "county", "321000"), ("321002001", "汶河街道", "township", "321002")],
+        schema=["region_code", "region_name", "level", "parent_code"], orient="row",
+    ).write_csv(inbox / "regions.csv")
+    pl.DataFrame([("321002001", 2024, 60000)], schema=["region_code", "year", "resident_population"], orient="row").write_csv(inbox / "population.csv")
+    pl.DataFrame([("C1", "汶河社区卫生服务中心", "社区卫生服务中心", "社会办", "321002001")],
+                 schema=["facility_id", "facility_name", "facility_type", "ownership", "region_code"], orient="row").write_csv(inbox / "facilities.csv")
+    published = tmp_path / "warehouse" / "health.duckdb"
+    assert build(inbox, published).success
+    with duckdb.connect(str(published), read_only=True) as con:
+        gaps = con.execute(
+            "SELECT norm_id, region_code, year, missing FROM marts.coverage_gaps ORDER BY norm_id"
+        ).fetchall()
+    assert ("yangzhou_2021.township_centre", "321002001", 2024, 1.0) in gaps

@@ -121,3 +121,14 @@ def plan_scorecard(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
         metadata = table_metadata(con, "marts.plan_scorecard")
     per_plan = markdown_table(["plan", "year", "norms judged", "met", "not met", "not evaluable"], latest)
     return dg.MaterializeResult(metadata=metadata | {"norms_met_per_plan": per_plan})
+
+
+@dg.asset(group_name="marts", kinds={"duckdb"}, owners=["team:data-engineering"], deps=["norm_results"])
+def coverage_gaps(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """覆盖缺口 marts.coverage_gaps: every structural norm that fails, one row per missing thing — townships
+    without a government-run health centre, counties over 500,000 residents without a psychiatric hospital of
+    grade two or above, health centres with fewer general practitioners than the plan asks."""
+    with warehouse.connect(context.run.run_id) as con:
+        run_sql(con, "marts/coverage_gaps")
+        metadata = table_metadata(con, "marts.coverage_gaps")
+    return dg.MaterializeResult(metadata=metadata)
