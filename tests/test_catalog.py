@@ -1,94 +1,249 @@
-"""The norms catalog: the real one loads, every kind of bad entry is refused by file, norm and field,
-and a new plan is only a new YAML file."""
+"""The norms catalog: the real one loads with its quotes checked against the plan texts; every kind of bad
+entry is refused naming file, norm and field; a new plan is only a new YAML file; hand-verified spot checks."""
 
+import json
 import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
-from pipelines.catalog import CatalogError, load_catalog
-from pipelines.settings import EXPECTATIONS_DIR, REPO_ROOT
+from pipelines.catalog import NORM_ROW_KEYS, CatalogError, default_seeds_dir, load_catalog
 
-SEEDS = REPO_ROOT.parent / "shared" / "seeds"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+EXPECTATIONS = REPO_ROOT / "expectations"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "catalog"
+FIXTURE_SEEDS = FIXTURES / "seeds"
+PLANS = {
+    "xuchang_2020": ("411000", "2020-04-24", "000_191ca0b0deca086f.txt"),
+    "gaoming_2023": ("440608", "2023-02-24", "001_4dcb66f00f1ef9c8.txt"),
+    "yangzhou_2021": ("321000", "2021-01-01", "002_bd65c25b332dc39a.txt"),
+    "yichang_2016": ("420500", "2016-06-13", "003_f9c20e85c2783d32.txt"),
+    "qinzhou_14th": ("450700", "2023-01-06", "004_65d48ccab73c86ef.txt"),
+}
 
 
-def test_the_real_catalog_loads_with_its_quotes_checked():
-    catalog = load_catalog()
-    plans = {p["plan_id"] for p in catalog.plans}
-    assert plans == {"xuchang_2020", "gaoming_2023", "yangzhou_2021", "yichang_2016", "qinzhou_14th"}
-    rows = {(r["norm_id"], r["target_year"]): r for r in catalog.norm_rows()}
-    ambulances = rows[("yangzhou_2021.ambulances_per_30k", 2025)]
-    assert (ambulances["comparator"], ambulances["threshold"], ambulances["unit"]) == (">=", 1, "per_30k")
-    assert rows[("yangzhou_2021.negative_pressure_ambulance_pct", 2025)]["threshold"] == 40
+def seeds_present() -> bool:
+    return all((default_seeds_dir() / document).is_file() for _, _, document in PLANS.values())
+
+
+needs_seeds = pytest.mark.skipif(not seeds_present(), reason=f"plan texts not found in {default_seeds_dir()}")
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+@pytest.fixture(scope="module")
+def rows(catalog):
+    return {(r["norm_id"], r["target_year"]): r for r in catalog.norm_rows()}
+
+
+# ------------------------------------------------------------------------------------------ the real catalog
+@needs_seeds
+def test_the_real_catalog_loads_with_its_quotes_checked(catalog):
+    assert {p["plan_id"]: (p["jurisdiction_code"], p["issued"], p["source_document"]) for p in catalog.plans} == PLANS
+    assert all(set(p) == {"plan_id", "name_zh", "name_en", "jurisdiction_code", "issued", "period_start",
+                          "period_end", "source_document"} for p in catalog.plans)
+
+
+@needs_seeds
+def test_every_quote_is_a_byte_for_byte_substring_of_its_plan_text(catalog):
+    """The loader compares without whitespace; the catalog's quotes are in fact exact."""
+    texts = {doc: (default_seeds_dir() / doc).read_text(encoding="utf-8") for _, _, doc in PLANS.values()}
+    missing = [(r["norm_id"], r["quote"]) for r in catalog.norm_rows() if r["quote"] not in texts[r["source_document"]]]
+    assert missing == []
+
+
+def test_rows_have_exactly_the_agreed_columns(catalog):
+    assert all(tuple(r) == NORM_ROW_KEYS for r in catalog.norm_rows())
+    assert all(set(r) == {"indicator_code", "name_zh", "name_en", "unit", "unit_multiplier", "level", "domain",
+                          "numerator", "denominator", "source", "higher_is_better", "description"}
+               for r in catalog.indicator_rows())
+
+
+def test_every_norm_is_trackable_with_an_indicator_of_its_unit_or_says_why_not(catalog):
+    for row in catalog.norm_rows():
+        if row["trackable"]:
+            assert catalog.indicators[row["indicator_code"]]["unit"] == row["unit"], row["norm_id"]
+            assert row["threshold"] is not None, row["norm_id"]
+        else:
+            assert row["untrackable_reason"], row["norm_id"]
+
+
+def test_yangzhou_ambulances_one_per_30000_with_40_percent_negative_pressure(rows):
+    county = rows[("yangzhou_2021.ambulances_per_30k", 2025)]
+    assert (county["comparator"], county["threshold"], county["unit"], county["scope_level"]) == (">=", 1, "per_30k", "county")
+    # 江都区 and the counties/county-level cities, whose stations the sentence is about
+    assert json.loads(county["condition"]) == {"region_in": ["321012", "321023", "321081", "321084"]}
+    city = rows[("yangzhou_2021.ambulances_per_30k_city", 2025)]
+    assert (city["threshold"], city["unit"], city["scope_level"], city["condition"]) == (1, "per_30k", "prefecture", None)
+    for norm_id in ("yangzhou_2021.negative_pressure_ambulance_pct", "yangzhou_2021.negative_pressure_ambulance_pct_city"):
+        share = rows[(norm_id, 2025)]
+        assert (share["comparator"], share["threshold"], share["unit"]) == (">=", 40, "percent")
+        assert share["quote"] == "按照每3万人口配置1辆救护车,其中至少40%为负压救护车"
+
+
+def test_a_milestone_norm_is_one_row_per_milestone(catalog):
     contract = [r for r in catalog.norm_rows() if r["norm_id"] == "yichang_2016.family_doctor_contract_pct"]
     assert [(r["target_year"], r["threshold"]) for r in contract] == [(2016, 30), (2017, 35), (2018, 40)]
-    # The misprinted "04名/床" is recorded as 0.4, with the literal quote and a note.
-    nurses = rows[("yichang_2016.nurses_per_bed", 2018)]
-    assert (nurses["threshold"], nurses["quote"]) == (0.4, "不少于04名/床") and "0.4" in nurses["note"]
-
-
-def make_catalog(tmp_path: Path, norm: str, issued: str = "2020-04-24") -> Path:
-    root = tmp_path / "expectations"
-    (root / "norms").mkdir(parents=True)
-    shutil.copy(EXPECTATIONS_DIR / "indicators.yaml", root / "indicators.yaml")
-    (tmp_path / "seeds").mkdir()
-    (tmp_path / "seeds" / "plan.txt").write_text("到2025年,每千人口床位数达到6张。", encoding="utf-8")
-    (root / "norms" / "test_plan.yaml").write_text(textwrap.dedent(f"""\
-        plan:
-          plan_id: test_plan
-          name_zh: 测试规划
-          name_en: Test plan
-          jurisdiction_code: "411000"
-          issued: {issued}
-          period: [2020, 2025]
-          source_document: plan.txt
-        norms:
-        """) + textwrap.indent(textwrap.dedent(norm), "  "), encoding="utf-8")
-    return root
-
-
-GOOD = """\
-- norm_id: test_plan.beds
-  indicator_code: beds_per_1k
-  comparator: ">="
-  threshold: 6
-  unit: per_1k
-  target_year: 2025
-  scope: {level: county}
-  domain: resources
-  quote: 每千人口床位数达到6张
-"""
-
-
-def test_a_new_plan_is_only_a_new_yaml_file(tmp_path):
-    catalog = load_catalog(make_catalog(tmp_path, GOOD), tmp_path / "seeds")
-    assert [(r["norm_id"], r["threshold"], r["source_document"]) for r in catalog.norm_rows()] == [
-        ("test_plan.beds", 6, "plan.txt")
-    ]
+    assert contract[0]["quote"] == "到2016年底,基层医疗卫生机构建设达标率≥90%,家庭医生签约服务覆盖率≥30%"
+    assert len([r for r in catalog.norm_rows() if r["norm_id"] == "yichang_2016.primary_care_construction_pct"]) == 3
 
 
 @pytest.mark.parametrize(
-    "change, field, words",
+    "norm_id, year, value, literal",
     [
-        (("indicator_code: beds_per_1k", "indicator_code: beds_per_head"), "indicator_code", "unknown indicator 'beds_per_head'"),
-        (('comparator: ">="', 'comparator: "=>"'), "comparator", "unknown comparator '=>'"),
-        (("unit: per_1k", "unit: per_10k"), "unit", "does not fit indicator beds_per_1k"),
-        (("quote: 每千人口床位数达到6张", "quote: 每千人口床位数达到7张"), "quote", "not found in plan.txt"),
-        (("target_year: 2025", "target_year: 2019"), "target_year", "2019 is before the plan was issued"),
-        (("scope: {level: county}", "scope: {level: county, facility_type: hospital}"), "scope.facility_type", "unknown facility type 'hospital'"),
-        (('comparator: ">="', "comparator: between"), "threshold_high", "needs threshold_high"),
+        ("yichang_2016.nurses_per_bed", 2018, 0.4, "04名/床"),
+        ("yichang_2016.thc_physicians_per_bed", 2018, 0.22, "022名/床"),
+        ("yichang_2016.thc_staff_per_1k_served", 2018, 1.4, "14名/千服务人口"),
+        ("yichang_2016.village_clinic_staff_per_1k_served", 2018, 1.0, "10~12人"),
+        ("yichang_2016.performance_pay_ceiling", 2016, 2.5, "25倍"),
     ],
 )
-def test_bad_entries_are_refused_naming_file_norm_and_field(tmp_path, change, field, words):
-    root = make_catalog(tmp_path, GOOD.replace(*change))
+def test_lost_decimal_points_keep_the_literal_quote_and_record_the_interpreted_value(rows, norm_id, year, value, literal):
+    row = rows[(norm_id, year)]
+    assert row["threshold"] == value
+    assert literal in row["quote"]
+    assert literal in row["note"] and str(value) in row["note"]  # the note says what was printed and how it is read
+
+
+def test_structural_and_staffing_norms_spot_checks(rows):
+    psychiatric = rows[("yangzhou_2021.psychiatric_hospital", 2025)]
+    assert json.loads(psychiatric["condition"]) == {"measure": "resident_population", "comparator": ">", "value": 500000}
+    assert (rows[("yangzhou_2021.township_centre", 2025)]["indicator_code"],
+            rows[("yangzhou_2021.township_centre", 2025)]["scope_level"]) == ("gov_primary_care_centres", "township")
+    share = rows[("qinzhou_14th.public_health_staff_pct", 2025)]
+    assert (share["threshold"], share["scope_level"], share["facility_type"]) == (25, "facility", "township_health_centre")
+    floor = rows[("yichang_2016.chc_floor_area_50k_70k", 2018)]
+    assert (floor["threshold"], floor["unit"]) == (4000, "m2")
+    assert json.loads(floor["condition"]) == [
+        {"measure": "served_population", "comparator": ">=", "value": 50000},
+        {"measure": "served_population", "comparator": "<", "value": 70000},
+    ]
+    assert rows[("yichang_2016.bandwidth_urban_grade3_hospitals", 2016)]["threshold"] == 1000
+    assert rows[("xuchang_2020.grade2a_general_hospital_per_county", 2020)]["scope_level"] == "county"
+    mmr = rows[("qinzhou_14th.maternal_mortality", 2025)]
+    assert (mmr["comparator"], mmr["threshold"], mmr["unit"], mmr["baseline_value"], mmr["baseline_year"]) == (
+        "<=", 14.0, "per_100k", 2.36, 2020)
+    life = rows[("qinzhou_14th.life_expectancy", 2025)]
+    assert (life["comparator"], life["threshold"], life["tolerance"]) == ("approximately", 79, 0.5)
+    assert rows[("xuchang_2020.life_expectancy", 2021)]["threshold"] == 78
+
+
+def test_untrackable_norms_are_listed_with_their_reason(rows):
+    meeting = rows[("gaoming_2023.party_committee_reform_sessions", 2023)]
+    assert meeting["trackable"] is False and "Meetings" in meeting["untrackable_reason"]
+
+
+# ------------------------------------------------------------------------------------------ a new plan
+def catalog_dir(tmp_path: Path, *norm_files: Path, names: list[str] | None = None) -> Path:
+    """A catalog in tmp_path: the real indicators.yaml and the given norms files."""
+    root = tmp_path / "expectations"
+    (root / "norms").mkdir(parents=True)
+    shutil.copy(EXPECTATIONS / "indicators.yaml", root / "indicators.yaml")
+    for norm_file, name in zip(norm_files, names or [f.name for f in norm_files]):
+        shutil.copy(norm_file, root / "norms" / name)
+    return root
+
+
+def test_a_new_plan_is_only_a_new_yaml_file(tmp_path):
+    catalog = load_catalog(catalog_dir(tmp_path, FIXTURES / "new_plan" / "test_plan.yaml"), FIXTURE_SEEDS)
+    assert [p["plan_id"] for p in catalog.plans] == ["test_plan"]
+    rows = catalog.norm_rows()
+    assert [(r["norm_id"], r["target_year"], r["threshold"]) for r in rows] == [
+        ("test_plan.ambulances_per_30k", 2025, 1),
+        ("test_plan.family_doctor_contract_pct", 2023, 40),
+        ("test_plan.family_doctor_contract_pct", 2024, 45),
+        ("test_plan.family_doctor_contract_pct", 2025, 50),
+        ("test_plan.psychiatric_hospital", 2025, 1),
+        ("test_plan.aeds_per_10k", 2025, 1),
+        ("test_plan.life_expectancy", 2025, 79),
+        ("test_plan.yearly_meeting", 2023, 1),
+    ]
+    assert {r["source_document"] for r in rows} == {"test_plan.txt"}
+    assert rows[-1]["trackable"] is False and rows[-2]["baseline_value"] == 77.5
+
+
+def test_a_new_plan_sits_beside_the_real_ones(tmp_path):
+    root = catalog_dir(tmp_path, *sorted((EXPECTATIONS / "norms").glob("*.yaml")), FIXTURES / "new_plan" / "test_plan.yaml")
+    seeds = tmp_path / "seeds"
+    shutil.copytree(FIXTURE_SEEDS, seeds)
+    for _, _, document in PLANS.values():
+        if (default_seeds_dir() / document).is_file():
+            shutil.copy(default_seeds_dir() / document, seeds / document)
+    catalog = load_catalog(root, seeds)
+    assert len(catalog.plans) == 6
+    assert sum(r["plan_id"] == "test_plan" for r in catalog.norm_rows()) == 8
+
+
+# ------------------------------------------------------------------------------------------ refusals
+@pytest.mark.parametrize(
+    "fixture, norm_id, field, words",
+    [
+        ("unknown_indicator", "test_plan.ambulances_per_30k", "indicator_code", "unknown indicator 'ambulances_per_3k'"),
+        ("unknown_comparator", "test_plan.ambulances_per_30k", "comparator", "unknown comparator '=>'"),
+        ("unit_mismatch", "test_plan.ambulances_per_30k", "unit", "'per_10k' does not fit indicator ambulances_per_30k"),
+        ("between_without_threshold_high", "test_plan.ambulances_per_30k", "threshold_high", "needs threshold_high"),
+        ("approximately_without_tolerance", "test_plan.ambulances_per_30k", "tolerance", "needs a tolerance"),
+        ("quote_not_in_text", "test_plan.ambulances_per_30k", "quote", "not found in test_plan.txt"),
+        ("target_year_before_issue", "test_plan.ambulances_per_30k", "target_year", "2022 is before the plan was issued"),
+        ("milestone_before_issue", "test_plan.family_doctor_contract_pct", "milestones[0].year", "2021 is before the plan was issued"),
+        ("unknown_facility_type", "test_plan.ambulances_per_30k", "scope.facility_type", "unknown facility type 'hospital'"),
+        ("unknown_scope_level", "test_plan.ambulances_per_30k", "scope.level", "unknown level 'city'"),
+        ("duplicate_norm_id", "test_plan.ambulances_per_30k", "norm_id", "duplicate (also in norms/test_plan.yaml)"),
+        ("unknown_condition_measure", "test_plan.ambulances_per_30k", "condition", "unknown measure 'residents'"),
+    ],
+)
+def test_bad_entries_are_refused_naming_file_norm_and_field(tmp_path, fixture, norm_id, field, words):
+    root = catalog_dir(tmp_path, FIXTURES / "bad" / f"{fixture}.yaml", names=["test_plan.yaml"])
     with pytest.raises(CatalogError) as refused:
-        load_catalog(root, tmp_path / "seeds")
-    assert f"norms/test_plan.yaml, norm test_plan.beds, field {field}: " in str(refused.value)
-    assert words in str(refused.value)
+        load_catalog(root, FIXTURE_SEEDS)
+    message = str(refused.value)
+    assert f"norms/test_plan.yaml, norm {norm_id}, field {field}: " in message
+    assert words in message
+    assert message.count("\n- ") == 1, message  # that error and no other
 
 
-def test_duplicate_norm_ids_are_refused(tmp_path):
-    root = make_catalog(tmp_path, GOOD + GOOD)
-    with pytest.raises(CatalogError, match="field norm_id: duplicate"):
-        load_catalog(root, tmp_path / "seeds")
+def test_all_errors_are_reported_together(tmp_path):
+    root = catalog_dir(tmp_path, FIXTURES / "bad" / "many_errors.yaml", names=["test_plan.yaml"])
+    with pytest.raises(CatalogError) as refused:
+        load_catalog(root, FIXTURE_SEEDS)
+    message = str(refused.value)
+    for expected in ("norm test_plan.one, field indicator_code", "norm test_plan.two, field comparator",
+                     "norm test_plan.two, field unit", "norm test_plan.three, field target_year",
+                     "norm test_plan.three, field scope.level"):
+        assert f"norms/test_plan.yaml, {expected}: " in message
+    assert "has 5 error(s)" in message
+
+
+def test_a_norm_id_used_in_two_files_is_refused(tmp_path):
+    files = sorted((FIXTURES / "duplicate_across_files").glob("*.yaml"))
+    with pytest.raises(CatalogError) as refused:
+        load_catalog(catalog_dir(tmp_path, *files), FIXTURE_SEEDS)
+    message = str(refused.value)
+    assert ("norms/test_plan.yaml, norm test_plan.ambulances_per_30k, field norm_id: duplicate "
+            "(also in norms/other_plan.yaml)") in message
+    assert "norms/other_plan.yaml, norm test_plan.ambulances_per_30k, field norm_id: must start with the plan id" in message
+
+
+def test_quotes_are_checked_only_when_the_plan_text_is_there(tmp_path):
+    root = catalog_dir(tmp_path, FIXTURES / "bad" / "quote_not_in_text.yaml", names=["test_plan.yaml"])
+    assert load_catalog(root, tmp_path / "no_texts_here").norm_rows()[0]["quote"] == "按照每2万人口配置1辆救护车"
+
+
+def test_the_plan_texts_directory_comes_from_the_environment(tmp_path, monkeypatch):
+    root = catalog_dir(tmp_path, FIXTURES / "bad" / "quote_not_in_text.yaml", names=["test_plan.yaml"])
+    monkeypatch.setenv("HEALTH_PLAN_TEXTS", str(FIXTURE_SEEDS))
+    with pytest.raises(CatalogError, match="field quote: not found in test_plan.txt"):
+        load_catalog(root)
+
+
+def test_quotes_are_compared_without_whitespace(tmp_path):
+    spread = tmp_path / "test_plan.yaml"
+    document = yaml.safe_load((FIXTURES / "new_plan" / "test_plan.yaml").read_text(encoding="utf-8"))
+    document["norms"] = document["norms"][:1]
+    document["norms"][0]["quote"] = "按照每3万人口 配置1辆救护车"
+    spread.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    assert load_catalog(catalog_dir(tmp_path, spread), FIXTURE_SEEDS).norm_rows()[0]["threshold"] == 1

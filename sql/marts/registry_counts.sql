@@ -3,9 +3,9 @@
 -- facility fits has 0, not "no data": marts.indicator_values fills the zero for these measures.
 CREATE OR REPLACE TABLE staging.registry_count_definitions AS
 SELECT * FROM (VALUES
-    ('psychiatric_hospitals_grade2plus', '二级以上精神病医院 psychiatric hospitals of grade two or above',
+    ('facilities_psychiatric_hospital_grade2plus', '二级以上精神病医院 psychiatric hospitals of grade two or above',
      ['psychiatric_hospital'], NULL, 2),
-    ('gov_primary_care_centres', '政府办乡镇卫生院或社区卫生服务中心 government-run township or community health centres',
+    ('facilities_primary_care_centre_gov', '政府办乡镇卫生院或社区卫生服务中心 government-run township or community health centres',
      ['township_health_centre', 'community_health_centre'], 'government', NULL)
 ) AS d(measure, description, facility_types, ownership, min_grade_level);
 
