@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: run test ui sample clean
+.PHONY: run test ui sample national bench clean
+SCALE ?= 0.1
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +32,14 @@ ui: $(BIN)/.installed $(DAGSTER_HOME)/dagster.yaml
 ## Regenerate the shipped sample inputs (deterministic).
 sample: $(BIN)/.installed
 	$(BIN)/python -m pipelines.cli sample --force
+
+## Write national-scale inputs (SCALE of the country's counties, default 0.1) to bench/inputs/scale_$(SCALE)/.
+national: $(BIN)/.installed
+	$(BIN)/python -m pipelines.cli national --scale $(SCALE) --out bench/inputs/scale_$(SCALE)
+
+## Benchmark the nightly run at SCALE against a DuckDB-only floor; writes bench/results/scale_$(SCALE).json.
+bench: $(BIN)/.installed
+	$(BIN)/python -m bench.run --scale $(SCALE)
 
 clean:
 	rm -rf $(VENV) data/warehouse/*.duckdb data/warehouse/builds

@@ -1,9 +1,11 @@
-"""Command line: `python -m pipelines.cli run` builds the warehouse; `sample` (re)writes the sample inputs."""
+"""Command line: `python -m pipelines.cli run` builds the warehouse; `sample` (re)writes the sample inputs;
+`national --scale S --out DIR` writes national-scale inputs."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -90,9 +92,18 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("run", help="build and publish the warehouse from the inbox")
     sample = commands.add_parser("sample", help="write the sample inputs to data/sample/")
     sample.add_argument("--force", action="store_true", help="rewrite every sample file")
+    national = commands.add_parser("national", help="write national-scale inputs (for the benchmark)")
+    national.add_argument("--scale", type=float, default=0.1, help="share of the country's counties, (0, 1]")
+    national.add_argument("--out", type=Path, required=True, help="folder to write into (its CSV files are replaced)")
     args = parser.parse_args(argv)
     if args.command == "sample":
         ensure_sample(force=args.force)
+        return 0
+    if args.command == "national":
+        from pipelines.national import generate_national
+
+        counts = generate_national(args.out, args.scale)
+        print(f"National inputs at scale {args.scale:g} written to {args.out} —", ", ".join(f"{s}: {n:,} rows" for s, n in counts.items()))
         return 0
     return run()
 

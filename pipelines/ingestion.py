@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.contract import Column, Source, code_lookup, normalise_header
+from pipelines.settings import REFERENCE_DIR
 
 READABLE_SUFFIXES = (".csv", ".xlsx", ".parquet")
 TRUE_WORDS = ("是", "有", "yes", "y", "true", "1")
@@ -47,9 +48,10 @@ class FileReport:
 class Ingested:
     """One source's inbox files, typed and stacked, with what was found wrong with them."""
 
-    frame: pl.DataFrame
+    frame: pl.DataFrame  # the rows of the files read this time (not of the files reused)
     files: list[FileReport]
     structural_errors: list[str]
+    reused: list[str] = field(default_factory=list)  # files unchanged since the last build: not read again
 
 
 def discover_files(inbox: Path, source: str) -> list[Path]:
@@ -75,7 +77,9 @@ def read_as_text(path: Path, data: bytes) -> tuple[pl.DataFrame, str | None]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         text, encoding = decode_text(data)
-        frame = pl.read_csv(io.BytesIO(text.encode("utf-8")), infer_schema=False, raise_if_empty=False)
+        # UTF-8 bytes are read as they are (without the BOM); only GBK is re-encoded.
+        utf8 = data.removeprefix(b"\xef\xbb\xbf") if encoding == "utf-8" else text.encode("utf-8")
+        frame = pl.read_csv(io.BytesIO(utf8), infer_schema=False, raise_if_empty=False)
         return frame, encoding
     if suffix == ".xlsx":
         return pl.read_excel(io.BytesIO(data), infer_schema_length=0, raise_if_empty=False), None
@@ -85,10 +89,15 @@ def read_as_text(path: Path, data: bytes) -> tuple[pl.DataFrame, str | None]:
 
 def pseudonymise(values: pl.Expr, key: bytes) -> pl.Expr:
     """A keyed hash: the same person gets the same key every year, and the ID number cannot be recovered."""
-    def digest(value: str) -> str:
-        return hashlib.blake2b(value.strip().upper().encode(), key=key, digest_size=16).hexdigest()
+    def digests(batch: pl.Series) -> pl.Series:
+        blake2b = hashlib.blake2b
+        hashed = [
+            None if v is None else blake2b(v.strip().upper().encode(), key=key, digest_size=16).hexdigest()
+            for v in batch.to_list()
+        ]
+        return pl.Series(batch.name, hashed, dtype=pl.String)
 
-    return values.map_elements(digest, return_dtype=pl.String, skip_nulls=True)
+    return values.map_batches(digests, return_dtype=pl.String)
 
 
 def _clean(column: Column) -> pl.Expr:
@@ -102,7 +111,13 @@ def _typed(column: Column) -> pl.Expr:
     kind = column.type
     if column.code_list:
         lookup = code_lookup(column.code_list)
-        return text.map_elements(lambda v: lookup.get(normalise_header(v)), return_dtype=pl.String, skip_nulls=True)
+
+        def to_codes(batch: pl.Series) -> pl.Series:
+            # A code list has a handful of spellings: map each distinct value once, not every row.
+            spellings = {v: lookup.get(normalise_header(v)) for v in batch.drop_nulls().unique().to_list()}
+            return batch.replace_strict(spellings, default=None, return_dtype=pl.String)
+
+        return text.map_batches(to_codes, return_dtype=pl.String)
     if kind == "code":
         return pl.when(text.str.contains(r"^\d+$")).then(text)
     if kind in ("integer", "year"):
@@ -153,12 +168,11 @@ def _problems(column: Column) -> list[pl.Expr]:
     ]
 
 
-def conform(frame: pl.DataFrame, source: Source, file_name: str, key: bytes) -> tuple[pl.DataFrame, list[str], list[str]]:
-    """Rename headers to the contract's names, type every cell, and list each row's problems.
+def map_headers(frame: pl.DataFrame, source: Source, file_name: str) -> tuple[pl.DataFrame, list[str], list[str]]:
+    """One file's columns renamed to the contract's names, still as text, with _file and _row added.
 
-    Returns the typed frame (contract columns, _file, _row, _problems, _raw), the headers that were
-    ignored and the required columns that are missing.
-    """
+    Returns that frame, the headers that were ignored and the required columns that are missing (listed
+    on every row in _lacks, so the rows can say why they are unusable)."""
     headers = source.header_map()
     renames, ignored = {}, []
     for header in frame.columns:
@@ -174,31 +188,40 @@ def conform(frame: pl.DataFrame, source: Source, file_name: str, key: bytes) -> 
         [pl.lit(None, pl.String).alias(c.name) for c in kept if c.name not in frame.columns]
     ).select([c.name for c in kept])
     # Spreadsheet row numbers, as a statistician sees them: the header is row 1.
-    frame = frame.with_columns(
+    return frame.with_columns(
         pl.lit(file_name).alias("_file"),
         (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias("_row"),
-        pl.struct([c.name for c in kept]).struct.json_encode().alias("_raw"),
-    )
+        pl.lit(", ".join(missing) or None, pl.String).alias("_lacks"),
+    ), ignored, missing
+
+
+def conform(frame: pl.DataFrame, source: Source, key: bytes) -> pl.DataFrame:
+    """Type every cell of a source's files (stacked by map_headers) and list each row's problems.
+
+    Returns the typed frame: contract columns, _file, _row, _problems and, for rows with problems, _raw.
+    """
+    kept = source.kept_columns
     frame = frame.with_columns([_typed(c).alias(f"{c.name}__typed") for c in kept])
     problem_exprs = [p for c in kept for p in _problems(c)]
-    problem_exprs += [
-        pl.struct(column=pl.lit(label), rule=pl.lit("required_column"), message=pl.lit(f"the file lacks the required column {label}"))
-        for label in missing
-    ]
+    lacks = pl.col("_lacks")
+    problem_exprs.append(pl.when(lacks.is_not_null()).then(pl.struct(
+        column=lacks, rule=pl.lit("required_column"), message=pl.format("the file lacks the required column(s) {}", lacks),
+    )))
     problems = pl.concat_list(problem_exprs).list.drop_nulls()
     frame = frame.with_columns(problems.alias("_problems"))
     for column in kept:
         if column.personal == "pseudonymise":
             frame = frame.with_columns(pseudonymise(pl.col(f"{column.name}__typed"), key).alias(f"{column.name}__typed"))
     typed = [pl.col(f"{c.name}__typed").alias(c.name) for c in kept]
-    # Raw values are kept only where a row has a problem, and never with personal identifiers in them.
-    raw = pl.when(pl.col("_problems").list.len() > 0).then(pl.col("_raw"))
-    if any(c.personal for c in kept):
-        raw = pl.when(pl.col("_problems").list.len() > 0).then(
-            pl.struct([pl.col(c.name) for c in kept if not c.personal]).struct.json_encode()
-        )
-    frame = frame.select(*typed, "_file", "_row", pl.col("_problems").cast(pl.List(PROBLEM)), raw.alias("_raw"))
-    return frame, ignored, missing
+    # Raw values are kept only where a row has a problem (encoded for those rows only: they are few),
+    # and never with personal identifiers in them.
+    raw = pl.struct([pl.col(c.name) for c in kept if not c.personal]).struct.json_encode().alias("_raw")
+    has_problem = pl.col("_problems").list.len() > 0
+    columns = [*typed, "_file", "_row", pl.col("_problems").cast(pl.List(PROBLEM))]
+    return pl.concat([
+        frame.filter(~has_problem).select(*columns, pl.lit(None, pl.String).alias("_raw")),
+        frame.filter(has_problem).select(*columns, raw),
+    ])
 
 
 def empty_frame(source: Source) -> pl.DataFrame:
@@ -218,9 +241,22 @@ def read_settled(path: Path) -> bytes:
     return data
 
 
-def ingest_source(inbox: Path, source: Source, key: bytes) -> Ingested:
-    """Read every file of one source from the inbox."""
-    frames, reports, errors = [], [], []
+def typing_fingerprint(source: Source, key: bytes) -> str:
+    """Everything a file's typed rows depend on besides its bytes: the contract, the code lists, this module
+    and the pseudonym key (only a hash of it). Rows typed under another fingerprint are never reused."""
+    digest = hashlib.sha256(repr(source).encode())
+    for name in sorted({c.code_list for c in source.columns if c.code_list}):
+        digest.update((REFERENCE_DIR / f"{name}.csv").read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    digest.update(hashlib.blake2b(b"typing fingerprint", key=key).digest())
+    return digest.hexdigest()
+
+
+def ingest_source(inbox: Path, source: Source, key: bytes, previous: dict[str, FileReport] | None = None) -> Ingested:
+    """Read every file of one source from the inbox. A file listed in `previous` with the same SHA-256
+    is not read again: its typed rows from the last build are reused (the report is the previous one)."""
+    previous = previous or {}
+    frames, reports, errors, reused = [], [], [], []
     paths = discover_files(inbox, source.name)
     if not paths and source.required:
         errors.append(
@@ -229,9 +265,13 @@ def ingest_source(inbox: Path, source: Source, key: bytes) -> Ingested:
         )
     for path in paths:
         data = read_settled(path)
+        sha256 = hashlib.sha256(data).hexdigest()
+        if path.name in previous and previous[path.name].sha256 == sha256:
+            reports.append(previous[path.name])
+            reused.append(path.name)
+            continue
         report = FileReport(
-            source=source.name, file=path.name, sha256=hashlib.sha256(data).hexdigest(),
-            bytes=len(data), format=path.suffix.lower().lstrip("."),
+            source=source.name, file=path.name, sha256=sha256, bytes=len(data), format=path.suffix.lower().lstrip("."),
         )
         reports.append(report)
         try:
@@ -239,13 +279,14 @@ def ingest_source(inbox: Path, source: Source, key: bytes) -> Ingested:
         except Exception as exc:  # any reader failure means the file cannot be used at all
             errors.append(f"File {path.name} could not be read as {report.format.upper()}: {exc}")
             continue
-        typed, report.ignored_columns, missing = conform(text_frame, source, path.name, key)
-        report.rows = typed.height
+        mapped, report.ignored_columns, missing = map_headers(text_frame, source, path.name)
+        report.rows = mapped.height
         if missing:
             errors.append(
                 f"File {path.name} lacks the required column(s) {', '.join(missing)}; "
-                f"its {typed.height} rows cannot be used. Headers found: {', '.join(text_frame.columns)}."
+                f"its {mapped.height} rows cannot be used. Headers found: {', '.join(text_frame.columns)}."
             )
-        frames.append(typed)
-    frame = pl.concat(frames, how="vertical") if frames else empty_frame(source)
-    return Ingested(frame=frame, files=reports, structural_errors=errors)
+        frames.append(mapped)
+    # Typed once for all files of the source: one pass over the rows, whatever the number of files.
+    frame = conform(pl.concat(frames, how="vertical"), source, key) if frames else empty_frame(source)
+    return Ingested(frame=frame, files=reports, structural_errors=errors, reused=reused)

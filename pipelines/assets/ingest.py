@@ -4,7 +4,7 @@ import dagster as dg
 import polars as pl
 
 from pipelines.contract import Source, load_sources, read_code_list
-from pipelines.ingestion import ingest_source
+from pipelines.ingestion import FileReport, ingest_source, typing_fingerprint
 from pipelines.metadata import markdown_table
 from pipelines.resources import Warehouse
 from pipelines.settings import REFERENCE_DIR
@@ -29,6 +29,32 @@ def _file_table(files) -> dg.MetadataValue:
         ["file", "format", "encoding", "rows", "ignored columns", "sha256"],
         [(f.file, f.format, f.encoding, f.rows, ", ".join(f.ignored_columns), f.sha256[:12]) for f in files],
     )
+
+INPUT_FILES_SCHEMA = {"source": pl.String, "file": pl.String, "sha256": pl.String, "bytes": pl.Int64,
+                      "format": pl.String, "encoding": pl.String, "rows": pl.Int64, "ignored_columns": pl.String}
+INPUT_FILES_DDL = (
+    "CREATE TABLE IF NOT EXISTS raw.input_files (source VARCHAR, file VARCHAR, sha256 VARCHAR, bytes BIGINT,"
+    " format VARCHAR, encoding VARCHAR, rows BIGINT, ignored_columns VARCHAR, typing_fingerprint VARCHAR)"
+)
+
+
+def previous_files(con, source: str, fingerprint: str) -> dict[str, FileReport]:
+    """The files of the last build whose typed rows can be reused: same typing fingerprint, rows still there."""
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'raw' AND table_name = ?", [source]
+    ).fetchall()[0][0]
+    if not exists:
+        return {}
+    rows = con.execute(
+        "SELECT source, file, sha256, bytes, format, encoding, rows, ignored_columns FROM raw.input_files "
+        "WHERE source = ? AND typing_fingerprint = ?", [source, fingerprint],
+    ).fetchall()
+    return {
+        file: FileReport(source=s, file=file, sha256=sha, bytes=size, format=fmt, encoding=enc, rows=n,
+                         ignored_columns=[c for c in (ignored or "").split(", ") if c])
+        for s, file, sha, size, fmt, enc, n, ignored in rows
+    }
+
 
 # A file still being copied or locked by another program raises OSError: retried. Bad data never raises:
 # it fails a check or goes to quarantine, so it is never retried.
@@ -59,31 +85,39 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         ],
     )
     def raw_asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-        ingested = ingest_source(warehouse.inbox_dir, source, warehouse.pseudonym_key())
+        key = warehouse.pseudonym_key()
+        fingerprint = typing_fingerprint(source, key)
+        with warehouse.connect(context.run.run_id) as con:
+            con.execute(INPUT_FILES_DDL)
+            con.execute("ALTER TABLE raw.input_files ADD COLUMN IF NOT EXISTS typing_fingerprint VARCHAR")
+            previous = previous_files(con, source.name, fingerprint)
+        ingested = ingest_source(warehouse.inbox_dir, source, key, previous)
         frame = ingested.frame
         files = pl.DataFrame(
             [{k: v for k, v in vars(f).items() if k != "ignored_columns"} | {"ignored_columns": ", ".join(f.ignored_columns)}
              for f in ingested.files],
-            schema={"source": pl.String, "file": pl.String, "sha256": pl.String, "bytes": pl.Int64,
-                    "format": pl.String, "encoding": pl.String, "rows": pl.Int64, "ignored_columns": pl.String},
-        )
+            schema=INPUT_FILES_SCHEMA,
+        ).with_columns(typing_fingerprint=pl.lit(fingerprint))
         with warehouse.connect(context.run.run_id) as con:
-            con.execute(f"CREATE OR REPLACE TABLE raw.{source.name} AS SELECT * FROM frame")
-            con.execute(
-                "CREATE TABLE IF NOT EXISTS raw.input_files (source VARCHAR, file VARCHAR, sha256 VARCHAR, bytes BIGINT,"
-                " format VARCHAR, encoding VARCHAR, rows BIGINT, ignored_columns VARCHAR)"
-            )
+            if ingested.reused:  # keep the rows of the unchanged files, replace the others
+                con.execute(f"DELETE FROM raw.{source.name} WHERE NOT list_contains(?, _file)", [ingested.reused])
+                con.execute(f"INSERT INTO raw.{source.name} SELECT * FROM frame")
+            else:
+                con.execute(f"CREATE OR REPLACE TABLE raw.{source.name} AS SELECT * FROM frame")
             con.execute("DELETE FROM raw.input_files WHERE source = ?", [source.name])
             con.execute("INSERT INTO raw.input_files SELECT * FROM files")
+            rows, rows_with_problems = con.execute(
+                f"SELECT count(*), count(*) FILTER (WHERE len(_problems) > 0) FROM raw.{source.name}"
+            ).fetchall()[0]
         for f in ingested.files:
             if f.ignored_columns:
                 context.log.warning(f"{f.file}: columns not in the contract were left out: {', '.join(f.ignored_columns)}")
         if not ingested.files:
             context.log.warning(f"No file for the optional source {source.name} ({source.name_zh}); it is skipped.")
-        rows_with_problems = int(frame.select(pl.col("_problems").list.len() > 0).sum().item())
         return dg.MaterializeResult(
             metadata={
-                "dagster/row_count": frame.height,
+                "dagster/row_count": rows,
+                "files_reused": len(ingested.reused),
                 "files": _file_table(ingested.files),
                 "rows_with_problems": rows_with_problems,
             },

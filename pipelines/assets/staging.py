@@ -4,6 +4,7 @@ Each source's rules live in sql/staging/<source>.sql; sql/staging/split.sql then
 without problems and keeps the others, with their reasons, in staging.<source>_rejected.
 """
 
+import time
 from dataclasses import dataclass
 
 import dagster as dg
@@ -74,7 +75,9 @@ def build_staging_asset(model: StagingModel) -> dg.AssetsDefinition:
         with warehouse.connect(context.run.run_id) as con:
             run_sql(con, "macros")
             run_sql(con, f"staging/{source.name}")
+            started = time.perf_counter()
             rule_failures = apply_quality_suite(con, source.name, f"{source.name}_checked", warehouse.docs_dir)
+            validation_seconds = time.perf_counter() - started
             con.execute((SQL_DIR / "staging" / "split.sql").read_text(encoding="utf-8").replace("{source}", source.name))
             for follow_up in model.then:
                 run_sql(con, follow_up)
@@ -91,6 +94,7 @@ def build_staging_asset(model: StagingModel) -> dg.AssetsDefinition:
                 "rows_quarantined": rejected,
                 "quarantine_reasons": reasons,
                 "quality_rule_failures": dg.MetadataValue.json(rule_failures),
+                "quality_validation_seconds": round(validation_seconds, 3),
             },
             check_results=[
                 dg.AssetCheckResult(

@@ -29,22 +29,22 @@ own_only AS (
     FROM marts.indicators
     WHERE source = 'public_health' AND denominator IS NULL
 ),
-candidates AS (
-    SELECT a.ancestor_code AS region_code, f.year, f.measure, f.region_code AS filed_by, f.value
+-- How far up the tree each filed figure counts: below its nearest ancestor that files the same figure
+-- (from there on, that ancestor's own figure is used instead).
+covered AS (
+    SELECT f.region_code, f.year, f.measure, min(a.depth) AS cover_depth
     FROM filed AS f
-    JOIN staging.region_ancestors AS a ON a.region_code = f.region_code
-    WHERE a.depth = 0 OR f.measure NOT IN (SELECT measure FROM own_only)
+    JOIN staging.region_ancestors AS a ON a.region_code = f.region_code AND a.depth > 0
+    JOIN filed AS g ON g.region_code = a.ancestor_code AND g.year = f.year AND g.measure = f.measure
+    GROUP BY ALL
 ),
 nearest AS (
-    SELECT c.*
-    FROM candidates AS c
-    WHERE NOT EXISTS (
-        SELECT 1
-        FROM candidates AS nearer
-        JOIN staging.region_ancestors AS link
-          ON link.region_code = c.filed_by AND link.ancestor_code = nearer.filed_by AND link.depth > 0
-        WHERE nearer.region_code = c.region_code AND nearer.year = c.year AND nearer.measure = c.measure
-    )
+    SELECT a.ancestor_code AS region_code, f.year, f.measure, f.value
+    FROM filed AS f
+    JOIN staging.region_ancestors AS a ON a.region_code = f.region_code
+    LEFT JOIN covered AS c ON c.region_code = f.region_code AND c.year = f.year AND c.measure = f.measure
+    WHERE (c.cover_depth IS NULL OR a.depth < c.cover_depth)
+      AND (a.depth = 0 OR f.measure NOT IN (SELECT measure FROM own_only))
 )
 SELECT region_code, year, measure, value FROM facility_totals
 UNION ALL
