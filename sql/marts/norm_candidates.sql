@@ -24,7 +24,10 @@ facility_units AS (
     JOIN staging.region_ancestors AS a ON a.ancestor_code = n.jurisdiction_code
     JOIN staging.facilities AS f ON f.region_code = a.region_code
      AND (n.facility_type IS NULL OR f.facility_type = n.facility_type)
+    -- Statistics or staff filed that year; registry counts (staging.registry_counts) are repeated in every
+    -- year with population anywhere and are not the facility's statistics.
     JOIN staging.facility_measures AS s ON s.facility_id = f.facility_id
+     AND s.measure NOT IN (SELECT measure FROM staging.registry_count_definitions)
     WHERE n.scope_level = 'facility'
 ),
 years AS (

@@ -1,0 +1,475 @@
+"""marts.norm_results, marts.target_tracking and marts.plan_scorecard on an inbox built here, every figure
+worked on paper.
+
+The inbox is conftest's 许昌 fragment (write_small_inbox) plus four more places (郑州, 高明, 宜昌, 钦州), each a small, made-up series
+chosen so one rule of the tracking marts can be checked by hand. The plans' norms used (expectations/norms/):
+
+  gaoming_2023   jurisdiction 440608 高明区 (a county: its norms are judged on 高明区 itself), target year 2025
+                 ambulances_per_30k ≥ 1 (emergency_care), negative_pressure_ambulance_pct ≥ 40 (emergency_care),
+                 aeds_per_10k ≥ 1 (emergency_care), childcare_places_per_1k ≥ 4.6 by 2023 (other)
+  yichang_2016   jurisdiction 420500 宜昌市; family_doctor_contract_pct (county) has milestones
+                 2016 ≥ 30, 2017 ≥ 35, 2018 ≥ 40
+  qinzhou_14th   jurisdiction 450700 钦州市; maternal_mortality_per_100k (prefecture) ≤ 14.0 by 2025, a rare
+                 event: judged on the pooled rate of the latest 3 years (expectations/tracking.yaml)
+  xuchang_2020   jurisdiction 411000 许昌市; 郑州 (410100, county 410102) lies outside it
+
+高明区 440608, one hospital G1 (300,000 residents a year; no population filed for 2022; 0 filed for 2024)
+
+  year  residents  ambulances  negative-pressure  AEDs   per 30k (amb/10)  negative-pressure %   AEDs per 10k
+  2018  300,000        4             4              –         0.4              100                –
+  2019  300,000        5             1              –         0.5               20                –
+  2020  300,000        6             3              –         0.6               50                –
+  2021  300,000        7             0              –         0.7                0                –
+  2022     –           8             2              –      no residents         25                –
+  2023  300,000        9             0             45         0.9                0           45/30 = 1.5
+  2024        0        9             3             45      0 residents      33.3…          0 residents
+
+  No population for 2022: 高明区 is not a unit in scope that year, so it has no norm rows (a missing year),
+  while the 2022 negative-pressure share (its denominator is ambulances) is still a point of the trend.
+  2024: residents 0, so the per-30k and per-10k rates have a zero denominator: not_evaluable, "denominator zero".
+
+  Trend (least squares through the yearly values of the latest ≤ 5 calendar years, at least 3 of them),
+  read at the target year 2025:
+  ambulances per 30k grows by exactly 0.1 a year, so every fit is that line, value(2025) = 1.1:
+    2019  points 2018, 2019 = 2 < 3: no projection, trend_years 2
+    2020  points 2018–2020: projected 0.6 + 5 × 0.1 = 1.1 ≥ 1, on track; needed (1 − 0.6)/5 = 0.08 a year
+    2021  points 2018–2021: trend_years 4, projected 1.1; needed (1 − 0.7)/4 = 0.075
+    2023  window 2019–2023 (2018 left out), 2022 has no value: points 2019, 2020, 2021, 2023, trend_years 4;
+          projected 0.9 + 2 × 0.1 = 1.1, on track; needed (1 − 0.9)/2 = 0.05; status not_met, gap −0.1
+    2024  no actual; window 2020–2024 holds 2020, 2021, 2023 (on the same line): projected 0.9 + 2 × 0.1 = 1.1
+  negative-pressure share at 2023: window 2019–2023, x = year − 2021 = −2…2, y = 20, 50, 0, 25, 0
+    Σx² = 10, Σxy = −40 − 50 + 0 + 25 + 0 = −65, slope −6.5, mean 95/5 = 19,
+    projected at x = 4: 19 − 4 × 6.5 = −7 < 40, not on track; needed (40 − 0)/2 = 20 a year; gap −40.
+    (Had 2018's 100 % been let in: x = year − 2020.5, Σx² = 17.5, Σxy = −250 − 30 − 25 + 37.5 = −267.5,
+    slope ≈ −15.3 — the 5-year window matters.) At 2019 only 2018 and 2019 are there: no projection.
+
+  Scorecard gaoming_2023 (one unit, 高明区):
+    2023  ambulances not_met, negative-pressure not_met, AEDs met (1.5), childcare not_evaluable (no data)
+          all: judged 4, met 1, not met 2, not evaluable 1; emergency_care 3/1/2/0; other 1/0/0/1
+    2024  ambulances and AEDs not_evaluable (denominator zero), negative-pressure 33.3 % not_met,
+          childcare not_evaluable: all 4/0/1/3
+    2022  no row (no unit in scope)
+
+西陵区 420502 (宜昌), 100,000 residents each year, family-doctor contracts reported (numerator/denominator):
+
+  year  contracts  %    milestone applying (first due that year or later; after the last, the last)  status
+  2013   26,000    26   2016 (≥ 30)                                                                      not_met
+  2014   29,000    29   2016 (≥ 30)                                                                      not_met
+  2015   32,000    32   2016 (≥ 30)                                                                      met
+  2016   31,000    31   2016 (≥ 30)                                                                      met
+  2017   36,000    36   2017 (≥ 35) — would fail ≥ 40                                                    met
+  2018   40,000    40   2018 (≥ 40) — the boundary is met                                                met
+  2019   38,000    38   2018 (≥ 40), the last — would pass ≥ 30 or ≥ 35                                  not_met
+  2015's trend: 26, 29, 32 (3 points), slope 3, projected to 2016: 35 ≥ 30, on track; the annual change
+  needed is (30 − 32)/(2016 − 2015) = −2 (already there); gap +2. For 2016–2019 the milestone is not ahead
+  (target_year ≤ year): no projection and no annual change needed.
+
+钦南区 450702 (钦州's one county), 500,000 residents; maternal deaths / live births reported at the county:
+
+  year  deaths  births  yearly rate /10万   pooled (≤ 3 latest years)                    ≤ 14?
+  2019    0     5,000        0              0 / 5,000                     = 0             met
+  2020    1     5,000       20              1 / 10,000 × 100,000          = 10            met
+  2021    0     5,000        0              1 / 15,000 × 100,000          = 6.67          met
+  2022    2     5,000       40              3 / 15,000 × 100,000          = 20            not_met
+  2023    0     5,000        0              2 / 15,000 × 100,000          = 13.33         met
+  钦州市 450700 has the same sums. 2022 is judged on the pooled 20, not the year's 40.
+  The trend is fitted to the yearly rates (docs/analysts.md): 2023, x = −2…2, y = 0, 20, 0, 40, 0:
+  Σxy = −20 + 40 = 20, slope 2, mean 12, projected 12 + 4 × 2 = 20 > 14: not on track;
+  needed (14 − 40/3)/2 = 1/3 a year; gap 40/3 − 14 = −2/3. 2021: y = 0, 20, 0, slope 0, projected 20/3, on track.
+
+许昌 (conftest): 2022 has population only under the retired 许昌县 411023, i.e. 建安区 411003 (40,000); 2023 has
+魏都区 411002 and 建安区 411003. Added here: township health centre T4, filed under the retired 411023, with
+2023 statistics; and 郑州市 410100 / 中原区 410102 (outside 许昌) with population, a township health centre Z1 and
+statistics in 2023. 许昌's trackable norms in 2023 (only life expectancy has data here; the others' measures —
+subdistrict coverage, grades, TCM capability — are not computed by the warehouse, so "no data"):
+  community_health_coverage      county: 411002, 411003                 not_evaluable ×2
+  life_expectancy                prefecture 411000: 77.2 < 78           not_met
+  grade2a_general_hospital       county: 411002, 411003                 not_evaluable ×2
+  tcm_capable_community_centres  facilities T1, T2 (statistics 2023)    not_evaluable ×2
+  tcm_capable_township_centres   facilities T3, T4                      not_evaluable ×2
+  village_clinics_tcm_capable    prefecture 411000                      not_evaluable
+  tcm_hall_pct                   prefecture 411000                      not_evaluable
+  primary_care_centres_grade2    county: 411002, 411003                 not_evaluable ×2
+  (stations: none registered; TCM hospitals: none) → judged 8, met 0, not met 1, not evaluable 7;
+  units met 0, not met 1, not evaluable 12.
+  2022: 411003 (from 411023's population) for the three county norms, 411000 for the three prefecture ones,
+  all not_evaluable "no data"; no facility of a judged type has 2022 statistics (H2 is a general hospital),
+  so no facility rows → judged 6, not evaluable 6. 许昌 has no rows in any other year: the registry counts
+  (staging.registry_counts, repeated in every year with population anywhere) are not statistics.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from conftest import REGIONS, build, write_small_inbox
+
+EXTRA_REGIONS = [
+    # region_code, region_name, level, parent_code, valid_to, replaced_by
+    ("410100", "郑州市", "prefecture", "410000", "", ""),
+    ("410102", "中原区", "county", "410100", "", ""),
+    ("440000", "广东省", "province", "", "", ""),
+    ("440600", "佛山市", "prefecture", "440000", "", ""),
+    ("440608", "高明区", "county", "440600", "", ""),
+    ("420000", "湖北省", "province", "", "", ""),
+    ("420500", "宜昌市", "prefecture", "420000", "", ""),
+    ("420502", "西陵区", "county", "420500", "", ""),
+    ("450000", "广西壮族自治区", "province", "", "", ""),
+    ("450700", "钦州市", "prefecture", "450000", "", ""),
+    ("450702", "钦南区", "county", "450700", "", ""),
+]
+
+GAOMING_POPULATION = {2018: 300000, 2019: 300000, 2020: 300000, 2021: 300000, 2023: 300000, 2024: 0}
+EXTRA_POPULATION = (
+    [("440608", year, residents) for year, residents in GAOMING_POPULATION.items()]
+    + [("420502", year, 100000) for year in range(2013, 2020)]
+    + [("450702", year, 500000) for year in range(2019, 2024)]
+    + [("410102", 2023, 70000)]
+)
+
+EXTRA_FACILITIES = [
+    # facility_id, name, type, grade, ownership, region
+    ("G1", "高明区人民医院", "综合医院", "二级甲等", "政府办", "440608"),
+    ("T4", "尚集镇卫生院", "乡镇卫生院", "一级甲等", "政府办", "411023"),  # filed under the retired 许昌县
+    ("Z1", "中原区某乡镇卫生院", "乡镇卫生院", "一级甲等", "政府办", "410102"),  # outside 许昌
+]
+
+EXTRA_FACILITY_STATS = [
+    # facility_id, year, beds, ambulances, negative_pressure_ambulances, aeds
+    ("G1", 2018, 400, 4, 4, None),
+    ("G1", 2019, 400, 5, 1, None),
+    ("G1", 2020, 400, 6, 3, None),
+    ("G1", 2021, 400, 7, 0, None),
+    ("G1", 2022, 400, 8, 2, None),
+    ("G1", 2023, 400, 9, 0, 45),
+    ("G1", 2024, 400, 9, 3, 45),
+    ("T4", 2023, 30, 0, 0, None),
+    ("Z1", 2023, 50, 1, 0, None),
+]
+
+CONTRACTS = {2013: 26000, 2014: 29000, 2015: 32000, 2016: 31000, 2017: 36000, 2018: 40000, 2019: 38000}
+MATERNAL_DEATHS = {2019: 0, 2020: 1, 2021: 0, 2022: 2, 2023: 0}
+EXTRA_PUBLIC_HEALTH = (
+    [("420502", year, "family_doctor_contract_pct", float(n), 100000.0) for year, n in CONTRACTS.items()]
+    + [("450702", year, "maternal_mortality_per_100k", float(n), 5000.0) for year, n in MATERNAL_DEATHS.items()]
+)
+
+
+def write_tracking_inbox(inbox: Path) -> Path:
+    write_small_inbox(inbox)
+    regions = [r for r in REGIONS] + EXTRA_REGIONS
+    pl.DataFrame(
+        regions, schema=["region_code", "region_name", "level", "parent_code", "valid_to", "replaced_by"], orient="row"
+    ).write_csv(inbox / "regions.csv")
+    pl.DataFrame(
+        EXTRA_POPULATION, schema=["region_code", "year", "resident_population"], orient="row"
+    ).write_csv(inbox / "population_extra.csv")
+    pl.DataFrame(
+        EXTRA_FACILITIES, schema=["facility_id", "facility_name", "facility_type", "grade", "ownership", "region_code"],
+        orient="row",
+    ).write_csv(inbox / "facilities_extra.csv")
+    pl.DataFrame(
+        EXTRA_FACILITY_STATS,
+        schema={"facility_id": pl.String, "year": pl.Int64, "beds": pl.Int64, "ambulances": pl.Int64,
+                "negative_pressure_ambulances": pl.Int64, "aeds": pl.Int64},
+        orient="row",
+    ).write_csv(inbox / "facility_stats_extra.csv")
+    pl.DataFrame(
+        EXTRA_PUBLIC_HEALTH, schema=["region_code", "year", "indicator_code", "numerator", "denominator"], orient="row"
+    ).write_csv(inbox / "public_health_extra.csv")
+    return inbox
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("tracking")
+    inbox = write_tracking_inbox(root / "inbox")
+    published = root / "warehouse" / "health.duckdb"
+    result = build(inbox, published)
+    assert result.success, [e.message for e in result.all_events if e.is_failure]
+    return published
+
+
+def query(path: Path, sql: str, params=None) -> list[tuple]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def tracking(path: Path, norm_id: str, unit: str, year: int) -> dict | None:
+    """The target_tracking row of one norm, unit (region code or facility id) and year, as a dict."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        cursor = con.execute(
+            "SELECT * FROM marts.target_tracking WHERE norm_id = ? AND coalesce(facility_id, region_code) = ? AND year = ?",
+            [norm_id, unit, year],
+        )
+        names = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    assert len(rows) <= 1, rows
+    return dict(zip(names, rows[0])) if rows else None
+
+
+def scorecard(path: Path, plan_id: str, year: int, domain: str = "all") -> tuple | None:
+    rows = query(
+        path,
+        "SELECT norms_judged, norms_met, norms_not_met, norms_not_evaluable, units_met, units_not_met, "
+        "units_not_evaluable FROM marts.plan_scorecard WHERE plan_id = ? AND year = ? AND domain = ?",
+        [plan_id, year, domain],
+    )
+    assert len(rows) <= 1, rows
+    return rows[0] if rows else None
+
+
+# ------------------------------------------------------------------------------------------ milestones (宜昌)
+@pytest.mark.parametrize(
+    "year, target_year, threshold, value, status",
+    [
+        (2013, 2016, 30, 26, "not_met"),
+        (2014, 2016, 30, 29, "not_met"),
+        (2015, 2016, 30, 32, "met"),
+        (2016, 2016, 30, 31, "met"),
+        (2017, 2017, 35, 36, "met"),
+        (2018, 2018, 40, 40, "met"),  # on the boundary: ≥ 40
+        (2019, 2018, 40, 38, "not_met"),  # after the last milestone, the last applies
+    ],
+)
+def test_the_milestone_due_that_year_or_next_applies(warehouse, year, target_year, threshold, value, status):
+    rows = query(
+        warehouse,
+        "SELECT target_year, threshold, value, status, reason FROM marts.norm_results "
+        "WHERE norm_id = 'yichang_2016.family_doctor_contract_pct' AND region_code = '420502' AND year = ?",
+        [year],
+    )
+    assert rows == [(target_year, pytest.approx(threshold), pytest.approx(value), status, None)]
+
+
+def test_one_row_per_unit_and_year_whatever_the_number_of_milestones(warehouse):
+    # Three milestones, seven years of 西陵区 data: seven rows, not 21; no row for the prefecture (county norm).
+    rows = query(
+        warehouse,
+        "SELECT region_code, count(*), count(DISTINCT year) FROM marts.norm_results "
+        "WHERE norm_id = 'yichang_2016.family_doctor_contract_pct' GROUP BY region_code",
+    )
+    assert rows == [("420502", 7, 7)]
+
+
+def test_milestone_trajectory_and_a_milestone_not_ahead(warehouse):
+    # 2015: 26, 29, 32 → slope 3, 35 at 2016 ≥ 30; needed (30 − 32)/1 = −2; gap 32 − 30 = 2.
+    row = tracking(warehouse, "yichang_2016.family_doctor_contract_pct", "420502", 2015)
+    assert (row["target"], row["target_year"], row["trend_years"]) == (30, 2016, 3)
+    assert row["projected_value"] == pytest.approx(35)
+    assert row["annual_change_observed"] == pytest.approx(3)
+    assert row["annual_change_needed"] == pytest.approx(-2)
+    assert row["gap"] == pytest.approx(2)
+    assert row["on_track"] is True
+    # 2014: two points only (2013, 2014): no projection; needed (30 − 29)/(2016 − 2014) = 0.5.
+    row = tracking(warehouse, "yichang_2016.family_doctor_contract_pct", "420502", 2014)
+    assert (row["trend_years"], row["projected_value"], row["annual_change_observed"], row["on_track"]) == (2, None, None, None)
+    assert row["annual_change_needed"] == pytest.approx(0.5)
+    # 2016 (milestone due that very year) and 2019 (milestone passed): nothing projected, nothing needed.
+    for year, gap in ((2016, 31 - 30), (2019, 38 - 40)):
+        row = tracking(warehouse, "yichang_2016.family_doctor_contract_pct", "420502", year)
+        assert row["gap"] == pytest.approx(gap)
+        assert (row["projected_value"], row["annual_change_needed"], row["annual_change_observed"],
+                row["trend_years"], row["on_track"]) == (None, None, None, None, None)
+
+
+# ------------------------------------------------------------------------------------------ trajectory (高明)
+@pytest.mark.parametrize(
+    "year, actual, trend_years, projected, needed",
+    [
+        (2020, 0.6, 3, 1.1, (1 - 0.6) / 5),
+        (2021, 0.7, 4, 1.1, (1 - 0.7) / 4),
+        (2023, 0.9, 4, 1.1, (1 - 0.9) / 2),  # window 2019–2023: 2018 left out, 2022 has no value
+    ],
+)
+def test_a_linear_series_projects_onto_its_line(warehouse, year, actual, trend_years, projected, needed):
+    row = tracking(warehouse, "gaoming_2023.ambulances_per_30k", "440608", year)
+    assert (row["target"], row["target_year"], row["comparator"], row["trend_years"]) == (1, 2025, ">=", trend_years)
+    assert row["actual"] == pytest.approx(actual)
+    assert row["gap"] == pytest.approx(actual - 1)
+    assert row["status"] == "not_met"
+    assert row["projected_value"] == pytest.approx(projected)
+    assert row["annual_change_observed"] == pytest.approx(0.1)
+    assert row["annual_change_needed"] == pytest.approx(needed)
+    assert row["on_track"] is True
+
+
+@pytest.mark.parametrize("year, points", [(2018, 1), (2019, 2)])
+def test_fewer_than_three_years_give_no_projection(warehouse, year, points):
+    row = tracking(warehouse, "gaoming_2023.ambulances_per_30k", "440608", year)
+    assert row["trend_years"] == points
+    assert (row["projected_value"], row["annual_change_observed"], row["on_track"]) == (None, None, None)
+    assert row["annual_change_needed"] == pytest.approx((1 - row["actual"]) / (2025 - year))
+    assert row["actual"] == pytest.approx({2018: 0.4, 2019: 0.5}[year])
+
+
+def test_least_squares_over_the_latest_five_years(warehouse):
+    # Negative-pressure share 2019–2023: 20, 50, 0, 25, 0 → slope −6.5, mean 19, at 2025: 19 − 26 = −7.
+    # 2022's 25 % counts although 高明区 has no population (and no norm row) that year; 2018's 100 % does not.
+    row = tracking(warehouse, "gaoming_2023.negative_pressure_ambulance_pct", "440608", 2023)
+    assert row["actual"] == pytest.approx(0)
+    assert (row["status"], row["trend_years"], row["on_track"]) == ("not_met", 5, False)
+    assert row["gap"] == pytest.approx(-40)
+    assert row["annual_change_observed"] == pytest.approx(-6.5)
+    assert row["projected_value"] == pytest.approx(-7)
+    assert row["annual_change_needed"] == pytest.approx(20)
+
+
+def test_a_zero_population_is_not_evaluable_with_its_reason(warehouse):
+    rows = query(
+        warehouse,
+        "SELECT norm_id, value, status, reason FROM marts.norm_results "
+        "WHERE plan_id = 'gaoming_2023' AND region_code = '440608' AND year = 2024 ORDER BY norm_id",
+    )
+    assert rows == [
+        ("gaoming_2023.aeds_per_10k", None, "not_evaluable", "denominator zero"),
+        ("gaoming_2023.ambulances_per_30k", None, "not_evaluable", "denominator zero"),
+        ("gaoming_2023.childcare_places_per_1k", None, "not_evaluable", "no data"),
+        ("gaoming_2023.negative_pressure_ambulance_pct", pytest.approx(100 / 3), "not_met", None),
+    ]
+    # No actual, so no gap and no change needed; the trend still reads the yearly values of 2020, 2021, 2023.
+    row = tracking(warehouse, "gaoming_2023.ambulances_per_30k", "440608", 2024)
+    assert (row["actual"], row["gap"], row["annual_change_needed"]) == (None, None, None)
+    assert (row["trend_years"], row["on_track"]) == (3, True)
+    assert row["projected_value"] == pytest.approx(1.1)
+
+
+def test_a_year_without_population_has_no_unit_in_scope(warehouse):
+    years = query(
+        warehouse, "SELECT DISTINCT year FROM marts.norm_results WHERE plan_id = 'gaoming_2023' ORDER BY year"
+    )
+    assert years == [(2018,), (2019,), (2020,), (2021,), (2023,), (2024,)]
+    assert scorecard(warehouse, "gaoming_2023", 2022) is None
+
+
+def test_a_norm_due_earlier_is_judged_against_its_only_target_year(warehouse):
+    # childcare_places_per_1k is due 2023: for 2018–2023 that is the first due that year or later, for 2024 the last.
+    rows = query(
+        warehouse,
+        "SELECT DISTINCT target_year FROM marts.norm_results WHERE norm_id = 'gaoming_2023.childcare_places_per_1k'",
+    )
+    assert rows == [(2023,)]
+
+
+# ------------------------------------------------------------------------------------------ scorecard
+@pytest.mark.parametrize(
+    "plan_id, year, domain, expected",
+    [
+        # judged, met, not met, not evaluable; units met, not met, not evaluable
+        ("gaoming_2023", 2023, "all", (4, 1, 2, 1, 1, 2, 1)),
+        ("gaoming_2023", 2023, "emergency_care", (3, 1, 2, 0, 1, 2, 0)),
+        ("gaoming_2023", 2023, "other", (1, 0, 0, 1, 0, 0, 1)),
+        ("gaoming_2023", 2024, "all", (4, 0, 1, 3, 0, 1, 3)),
+        ("xuchang_2020", 2023, "all", (8, 0, 1, 7, 0, 1, 12)),
+        ("xuchang_2020", 2023, "public_health_outcomes", (1, 0, 1, 0, 0, 1, 0)),
+        ("xuchang_2020", 2023, "primary_care", (2, 0, 0, 2, 0, 0, 4)),
+        ("xuchang_2020", 2023, "resources", (1, 0, 0, 1, 0, 0, 2)),
+        ("xuchang_2020", 2023, "tcm", (4, 0, 0, 4, 0, 0, 6)),
+        ("xuchang_2020", 2022, "all", (6, 0, 0, 6, 0, 0, 6)),
+    ],
+)
+def test_plan_scorecard(warehouse, plan_id, year, domain, expected):
+    assert scorecard(warehouse, plan_id, year, domain) == expected
+
+
+def test_a_plan_has_scorecard_rows_only_for_years_with_units_in_scope(warehouse):
+    # 许昌's data is 2022–2023; the other places' years (2013–2024) must not bring in 许昌's facilities.
+    rows = query(warehouse, "SELECT DISTINCT year FROM marts.norm_results WHERE plan_id = 'xuchang_2020' ORDER BY year")
+    assert rows == [(2022,), (2023,)]
+    rows = query(warehouse, "SELECT DISTINCT year FROM marts.plan_scorecard WHERE plan_id = 'xuchang_2020' ORDER BY year")
+    assert rows == [(2022,), (2023,)]
+
+
+# ------------------------------------------------------------------------------------------ scope (许昌, 郑州)
+def test_units_outside_the_jurisdiction_get_no_rows(warehouse):
+    units = query(
+        warehouse,
+        "SELECT DISTINCT coalesce(facility_id, region_code) FROM marts.norm_results WHERE plan_id = 'xuchang_2020' ORDER BY 1",
+    )
+    assert units == [("411000",), ("411002",), ("411003",), ("T1",), ("T2",), ("T3",), ("T4",)]
+    # 郑州 410100 / 中原区 410102 and its township health centre Z1 are in no plan's jurisdiction.
+    for table in ("norm_results", "target_tracking"):
+        rows = query(
+            warehouse,
+            f"SELECT count(*) FROM marts.{table} WHERE region_code IN ('410100', '410102') OR facility_id = 'Z1'",
+        )
+        assert rows == [(0,)], table
+
+
+def test_data_under_a_retired_code_is_judged_under_its_successor(warehouse):
+    # T4 is filed under the retired 许昌县 411023; 2022's population too. Both count for 建安区 411003.
+    rows = query(
+        warehouse,
+        "SELECT norm_id, region_code, year, status, reason FROM marts.norm_results WHERE facility_id = 'T4'",
+    )
+    assert rows == [("xuchang_2020.tcm_capable_township_health_centres", "411003", 2023, "not_evaluable", "no data")]
+    rows = query(
+        warehouse,
+        "SELECT norm_id FROM marts.norm_results WHERE plan_id = 'xuchang_2020' AND year = 2022 "
+        "AND scope_level = 'county' ORDER BY norm_id",
+    )
+    assert rows == [
+        ("xuchang_2020.community_health_coverage",),
+        ("xuchang_2020.grade2a_general_hospital_per_county",),
+        ("xuchang_2020.primary_care_centres_grade2_pct",),
+    ]
+    rows = query(
+        warehouse,
+        "SELECT DISTINCT region_code FROM marts.norm_results WHERE plan_id = 'xuchang_2020' AND year = 2022 ORDER BY 1",
+    )
+    assert rows == [("411000",), ("411003",)]
+    for table in ("norm_results", "target_tracking"):
+        assert query(warehouse, f"SELECT count(*) FROM marts.{table} WHERE region_code = '411023'") == [(0,)], table
+
+
+# ------------------------------------------------------------------------------------------ rare events (钦州)
+@pytest.mark.parametrize(
+    "year, pooled, status",
+    [
+        (2019, 0 / 5000 * 100000, "met"),
+        (2020, 1 / 10000 * 100000, "met"),  # 2018 is not in the data: two years pooled
+        (2021, 1 / 15000 * 100000, "met"),
+        (2022, 3 / 15000 * 100000, "not_met"),  # the year alone is 40
+        (2023, 2 / 15000 * 100000, "met"),
+    ],
+)
+def test_rare_events_are_judged_on_the_pooled_rate(warehouse, year, pooled, status):
+    rows = query(
+        warehouse,
+        "SELECT region_code, value, status FROM marts.norm_results "
+        "WHERE norm_id = 'qinzhou_14th.maternal_mortality' AND year = ?",
+        [year],
+    )
+    assert rows == [("450700", pytest.approx(pooled, abs=1e-9), status)]
+
+
+def test_the_yearly_rate_stays_unpooled_in_indicator_values(warehouse):
+    rows = query(
+        warehouse,
+        "SELECT year, numerator, denominator, value FROM marts.indicator_values "
+        "WHERE region_code = '450700' AND indicator_code = 'maternal_mortality_per_100k' ORDER BY year",
+    )
+    assert rows == [
+        (2019, 0, 5000, 0), (2020, 1, 5000, 20), (2021, 0, 5000, 0), (2022, 2, 5000, 40), (2023, 0, 5000, 0),
+    ]
+
+
+def test_rare_event_trend_is_fitted_to_the_yearly_rates(warehouse):
+    row = tracking(warehouse, "qinzhou_14th.maternal_mortality", "450700", 2023)
+    assert row["actual"] == pytest.approx(40 / 3)
+    assert row["gap"] == pytest.approx(40 / 3 - 14)
+    assert row["status"] == "met"
+    assert row["trend_years"] == 5
+    assert row["annual_change_observed"] == pytest.approx(2)
+    assert row["projected_value"] == pytest.approx(20)
+    assert row["annual_change_needed"] == pytest.approx((14 - 40 / 3) / 2)
+    assert row["on_track"] is False  # 20 > 14
+    row = tracking(warehouse, "qinzhou_14th.maternal_mortality", "450700", 2021)
+    assert (row["trend_years"], row["on_track"]) == (3, True)
+    assert row["annual_change_observed"] == pytest.approx(0, abs=1e-9)
+    assert row["projected_value"] == pytest.approx(20 / 3)
+    assert row["annual_change_needed"] == pytest.approx((14 - 20 / 3) / 4)
