@@ -36,6 +36,8 @@ PLAN_FIELDS = {"plan_id", "name_zh", "name_en", "jurisdiction_code", "issued", "
 NORM_FIELDS = {"norm_id", "indicator_code", "comparator", "threshold", "threshold_high", "tolerance", "unit",
                "target_year", "milestones", "baseline", "scope", "condition", "domain", "trackable",
                "untrackable_reason", "quote", "note"}
+FACILITY_FILTER_FIELDS = {"facility_types", "ownership", "grades", "min_grade_level", "when"}
+MEASURE_FIELDS = {"code", "level", "source", "definition", "count", "flag", "zero_when_absent"}
 MILESTONE_FIELDS = {"year", "threshold", "threshold_high", "quote", "note"}
 NORM_ROW_KEYS = ("norm_id", "plan_id", "source_document", "indicator_code", "comparator", "threshold",
                  "threshold_high", "tolerance", "unit", "target_year", "scope_level", "facility_type", "condition",
@@ -77,6 +79,36 @@ class Catalog:
             }
             for code, i in sorted(self.indicators.items())
         ]
+
+    def measure_rows(self) -> list[dict]:
+        """One row per measure; a registry count or flag carries its facility filter (see indicators.yaml)."""
+        rows = []
+        for code, m in sorted(self.measures.items()):
+            facility_filter = m.get("count") or m.get("flag") or {}
+            rows.append({
+                "measure": code, "level": m["level"], "source": m["source"], "definition": m["definition"],
+                "role": "count" if "count" in m else "flag" if "flag" in m else None,
+                # A count with `when` is only known where facilities reported that measure: no report, no data.
+                "zero_when_absent": ("count" in m and "when" not in m["count"]) or bool(m.get("zero_when_absent")),
+                "facility_types": facility_filter.get("facility_types"), "ownership": facility_filter.get("ownership"),
+                "grades": [str(g) for g in facility_filter["grades"]] if "grades" in facility_filter else None,
+                "min_grade_level": facility_filter.get("min_grade_level"), "when_measure": facility_filter.get("when"),
+            })
+        return rows
+
+    def condition_rows(self) -> list[dict]:
+        """One row per clause of each norm's condition (all clauses must hold)."""
+        rows = []
+        for norm in self.norms:
+            condition = norm.get("condition")
+            for i, clause in enumerate(condition if isinstance(condition, list) else [condition] if condition else []):
+                kind = "region_in" if "region_in" in clause else "facility_type_not_in" if "facility_type_not_in" in clause else "measure"
+                rows.append({
+                    "norm_id": norm["norm_id"], "clause": i + 1, "kind": kind, "measure": clause.get("measure"),
+                    "comparator": clause.get("comparator"), "value": clause.get("value"), "value_high": clause.get("value_high"),
+                    "codes": clause.get("region_in") or clause.get("facility_type_not_in"),
+                })
+        return rows
 
     def norm_rows(self) -> list[dict]:
         """One row per norm and milestone (a norm without milestones is one row, at its target_year)."""
@@ -138,6 +170,26 @@ def _check_indicators(spec: dict) -> list[str]:
             for field in ("numerator", "denominator"):
                 if i.get(field) is not None and i[field] not in measures:
                     error(field, f"unknown measure {i[field]!r} (not in measures)")
+    for code, m in measures.items():
+        errors += [f"indicators.yaml, measure {code}: {e}" for e in _measure_errors(m, measures)]
+    return errors
+
+
+def _measure_errors(measure: dict, measures: dict) -> list[str]:
+    """A measure's fields, and the facility filter of a registry count or flag."""
+    errors = [f"unknown field {f!r}" for f in sorted(set(measure) - MEASURE_FIELDS)]
+    for role in ("count", "flag"):
+        facility_filter = measure.get(role)
+        if facility_filter is None:
+            continue
+        if not isinstance(facility_filter, dict) or not facility_filter:
+            errors.append(f"field {role}: must be a mapping of {sorted(FACILITY_FILTER_FIELDS)}")
+            continue
+        errors += [f"field {role}: unknown filter {f!r}" for f in sorted(set(facility_filter) - FACILITY_FILTER_FIELDS)]
+        errors += [f"field {role}: unknown facility type {t!r}"
+                   for t in facility_filter.get("facility_types", []) if t not in FACILITY_TYPES]
+        if facility_filter.get("when") is not None and facility_filter["when"] not in measures:
+            errors.append(f"field {role}: when names an unknown measure {facility_filter['when']!r}")
     return errors
 
 

@@ -107,7 +107,10 @@ def failing_rows(con: duckdb.DuckDBPyConnection, select: str, name: str, expecta
     context = gx_context(str(docs_dir))
     asset = context.data_sources.get("frames").add_dataframe_asset(name)
     suite = context.suites.add(gx.ExpectationSuite(name=name))
-    for expectation, kwargs in expectations:
+    for position, (expectation, kwargs) in enumerate(expectations):
+        # GX runs (and returns) expectations grouped by column, not in the order given: the position in meta
+        # ties each result back to its expectation.
+        kwargs = kwargs | {"meta": kwargs.get("meta", {}) | {"position": position}}
         suite.add_expectation(getattr(gx.expectations, expectation.title().replace("_", ""))(**kwargs))
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=name, data=asset.add_batch_definition_whole_dataframe(name), suite=suite)
@@ -125,7 +128,9 @@ def failing_rows(con: duckdb.DuckDBPyConnection, select: str, name: str, expecta
         context.suites.delete(name)
         context.data_sources.get("frames").delete_asset(name)
     rowids = frame["_rowid"]
-    failures = [[int(rowids[i]) for i in (r.result.get("unexpected_index_list") or [])] for r in result.results]
+    failures = [[] for _ in expectations]
+    for r in result.results:
+        failures[r.expectation_config.meta["position"]] = [int(rowids[i]) for i in (r.result.get("unexpected_index_list") or [])]
     return frame.set_index("_rowid"), failures
 
 

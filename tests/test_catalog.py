@@ -247,3 +247,37 @@ def test_quotes_are_compared_without_whitespace(tmp_path):
     document["norms"][0]["quote"] = "按照每3万人口 配置1辆救护车"
     spread.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
     assert load_catalog(catalog_dir(tmp_path, spread), FIXTURE_SEEDS).norm_rows()[0]["threshold"] == 1
+
+
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        ({"count": {"facility_types": ["village_clinc"]}}, "field count: unknown facility type 'village_clinc'"),
+        ({"count": {"facility_type": ["village_clinic"]}}, "field count: unknown filter 'facility_type'"),
+        ({"count": {"facility_types": ["village_clinic"], "when": "has_tcm_halls"}},
+         "field count: when names an unknown measure 'has_tcm_halls'"),
+        ({"defintion": "typo"}, "unknown field 'defintion'"),
+    ],
+)
+def test_a_measure_with_a_bad_filter_is_refused(tmp_path, change, words):
+    root = catalog_dir(tmp_path, FIXTURES / "new_plan" / "test_plan.yaml")
+    spec = yaml.safe_load((root / "indicators.yaml").read_text(encoding="utf-8"))
+    [measure] = [m for m in spec["measures"] if m["code"] == "facilities_village_clinic"]
+    measure.update(change)
+    (root / "indicators.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CatalogError) as refused:
+        load_catalog(root, FIXTURE_SEEDS)
+    assert f"indicators.yaml, measure facilities_village_clinic: {words}" in str(refused.value)
+
+
+def test_registry_counts_and_flags_carry_their_filters(catalog):
+    measures = {m["measure"]: m for m in catalog.measure_rows()}
+    assert measures["facilities_general_hospital_grade2a_plus"] | {"definition": None} == {
+        "measure": "facilities_general_hospital_grade2a_plus", "level": "region", "source": "facilities",
+        "definition": None, "role": "count", "zero_when_absent": True, "facility_types": ["general_hospital"],
+        "ownership": None, "grades": ["2A", "3A", "3B", "3"], "min_grade_level": None, "when_measure": None,
+    }
+    # counted only where facilities reported the measure: no report is no data, not 0
+    assert measures["facilities_primary_care_centre_with_tcm_hall"]["zero_when_absent"] is False
+    assert (measures["government_run"]["role"], measures["government_run"]["ownership"]) == ("flag", "government")
+    assert measures["villages"]["zero_when_absent"] and not measures["is_subdistrict"]["zero_when_absent"]

@@ -78,24 +78,36 @@ chosen so one rule of the tracking marts can be checked by hand. The plans' norm
   needed (14 − 40/3)/2 = 1/3 a year; gap 40/3 − 14 = −2/3. 2021: y = 0, 20, 0, slope 0, projected 20/3, on track.
 
 许昌 (conftest): 2022 has population only under the retired 许昌县 411023, i.e. 建安区 411003 (40,000); 2023 has
-魏都区 411002 and 建安区 411003. Added here: township health centre T4, filed under the retired 411023, with
-2023 statistics; and 郑州市 410100 / 中原区 410102 (outside 许昌) with population, a township health centre Z1 and
-statistics in 2023. 许昌's trackable norms in 2023 (only life expectancy has data here; the others' measures —
-subdistrict coverage, grades, TCM capability — are not computed by the warehouse, so "no data"):
-  community_health_coverage      county: 411002, 411003                 not_evaluable ×2
-  life_expectancy                prefecture 411000: 77.2 < 78           not_met
-  grade2a_general_hospital       county: 411002, 411003                 not_evaluable ×2
-  tcm_capable_community_centres  facilities T1, T2 (statistics 2023)    not_evaluable ×2
-  tcm_capable_township_centres   facilities T3, T4                      not_evaluable ×2
-  village_clinics_tcm_capable    prefecture 411000                      not_evaluable
-  tcm_hall_pct                   prefecture 411000                      not_evaluable
-  primary_care_centres_grade2    county: 411002, 411003                 not_evaluable ×2
-  (stations: none registered; TCM hospitals: none) → judged 8, met 0, not met 1, not evaluable 7;
-  units met 0, not met 1, not evaluable 12.
-  2022: 411003 (from 411023's population) for the three county norms, 411000 for the three prefecture ones,
-  all not_evaluable "no data"; no facility of a judged type has 2022 statistics (H2 is a general hospital),
-  so no facility rows → judged 6, not evaluable 6. 许昌 has no rows in any other year: the registry counts
-  (staging.registry_counts, repeated in every year with population anywhere) are not statistics.
+魏都区 411002 and 建安区 411003. Added here: township health centre T4 (一级甲等, 政府办), filed under the retired
+411023, with 2023 statistics and no staff; and 郑州市 410100 / 中原区 410102 (outside 许昌) with population, a
+township health centre Z1 and statistics in 2023. 许昌 is judged in the years its jurisdiction 411000 has
+population, 2022 and 2023, on every county, township and village of it in force. Places: 西大街道 411002001 and
+东大街道 411002002 are subdistricts (街道) of 魏都区, each with a community health centre (T1 ungraded, T2 no
+grade); 建安区 has 尚集镇 (镇) and 小召乡 (乡), no subdistrict, and the administrative village 小召村 with clinic V1
+(no statistics, no staff). Hospitals H1 (魏都区) and H2 (filed under 411023) are 二级甲等. T3 (小召乡 卫生院,
+一级甲等) has one staff member of specialty 中医; T1's staff are GP, nurse and public health; nobody reports a TCM hall.
+
+  norm (domain)                          2023 units                                    2022 units
+  community_health_coverage (primary)    411002: 2 of 2 subdistricts with a centre,    same (the registry has no years)
+                                         100 % ≥ 100 met; 411003: no subdistrict,
+                                         denominator zero
+  grade2a_general_hospital (resources)   411002: H1 → 1 met; 411003: H2 → 1 met        same
+  life_expectancy (outcomes)             411000: 77.2 < 78 not_met                     no data
+  primary_care_centres_grade2 (primary)  411002: 0 of T1, T2 graded 2+: 0 % not_met;    same
+                                         411003: 0 of T3, T4: 0 % not_met
+  tcm_capable_community_centres (tcm)    T1 0, T2 0 (statistics, no TCM): not_met ×2   no facility with data: no row
+  tcm_capable_township_centres (tcm)     T3 1 (中医 staff) met; T4 0 not_met            no row
+  tcm_hall_pct (tcm)                     411000: no centre reported a TCM hall: no data  no data
+  village_clinic_over_800 (primary)      小召村: administrative village, but no village  same
+                                         population: no data for the condition
+  village_clinics_tcm_capable_pct (tcm)  411000: V1 has no data that year: no data      no data
+  (stations, TCM hospitals: none registered)
+
+  Scorecard 2023: judged 9, met 2 (coverage, grade2a), not met 4, not evaluable 3; units met 4
+  (411002 coverage, 411002 and 411003 grade2a, T3), not met 6, not evaluable 4.
+  By domain: primary_care 3/1/1/1, units 1/2/2; resources 1/1/0/0, units 2/0/0; outcomes 1/0/1/0, units 0/1/0;
+  tcm 4/0/2/2, units 1/3/2. 2022: judged 7, met 2, not met 1 (grade2 pct), not evaluable 4; units 3/2/5.
+  No 许昌 norm has a condition that leaves a unit out here: not applicable 0 (tests/test_conditions.py has those).
 """
 
 from __future__ import annotations
@@ -215,8 +227,9 @@ def tracking(path: Path, norm_id: str, unit: str, year: int) -> dict | None:
 def scorecard(path: Path, plan_id: str, year: int, domain: str = "all") -> tuple | None:
     rows = query(
         path,
-        "SELECT norms_judged, norms_met, norms_not_met, norms_not_evaluable, units_met, units_not_met, "
-        "units_not_evaluable FROM marts.plan_scorecard WHERE plan_id = ? AND year = ? AND domain = ?",
+        "SELECT norms_judged, norms_met, norms_not_met, norms_not_evaluable, norms_not_applicable, units_met, "
+        "units_not_met, units_not_evaluable, units_not_applicable FROM marts.plan_scorecard "
+        "WHERE plan_id = ? AND year = ? AND domain = ?",
         [plan_id, year, domain],
     )
     assert len(rows) <= 1, rows
@@ -359,17 +372,17 @@ def test_a_norm_due_earlier_is_judged_against_its_only_target_year(warehouse):
 @pytest.mark.parametrize(
     "plan_id, year, domain, expected",
     [
-        # judged, met, not met, not evaluable; units met, not met, not evaluable
-        ("gaoming_2023", 2023, "all", (4, 1, 2, 1, 1, 2, 1)),
-        ("gaoming_2023", 2023, "emergency_care", (3, 1, 2, 0, 1, 2, 0)),
-        ("gaoming_2023", 2023, "other", (1, 0, 0, 1, 0, 0, 1)),
-        ("gaoming_2023", 2024, "all", (4, 0, 1, 3, 0, 1, 3)),
-        ("xuchang_2020", 2023, "all", (8, 0, 1, 7, 0, 1, 12)),
-        ("xuchang_2020", 2023, "public_health_outcomes", (1, 0, 1, 0, 0, 1, 0)),
-        ("xuchang_2020", 2023, "primary_care", (2, 0, 0, 2, 0, 0, 4)),
-        ("xuchang_2020", 2023, "resources", (1, 0, 0, 1, 0, 0, 2)),
-        ("xuchang_2020", 2023, "tcm", (4, 0, 0, 4, 0, 0, 6)),
-        ("xuchang_2020", 2022, "all", (6, 0, 0, 6, 0, 0, 6)),
+        # norms judged, met, not met, not evaluable, not applicable; units met, not met, not evaluable, not applicable
+        ("gaoming_2023", 2023, "all", (4, 1, 2, 1, 0, 1, 2, 1, 0)),
+        ("gaoming_2023", 2023, "emergency_care", (3, 1, 2, 0, 0, 1, 2, 0, 0)),
+        ("gaoming_2023", 2023, "other", (1, 0, 0, 1, 0, 0, 0, 1, 0)),
+        ("gaoming_2023", 2024, "all", (4, 0, 1, 3, 0, 0, 1, 3, 0)),
+        ("xuchang_2020", 2023, "all", (9, 2, 4, 3, 0, 4, 6, 4, 0)),
+        ("xuchang_2020", 2023, "public_health_outcomes", (1, 0, 1, 0, 0, 0, 1, 0, 0)),
+        ("xuchang_2020", 2023, "primary_care", (3, 1, 1, 1, 0, 1, 2, 2, 0)),
+        ("xuchang_2020", 2023, "resources", (1, 1, 0, 0, 0, 2, 0, 0, 0)),
+        ("xuchang_2020", 2023, "tcm", (4, 0, 2, 2, 0, 1, 3, 2, 0)),
+        ("xuchang_2020", 2022, "all", (7, 2, 1, 4, 0, 3, 2, 5, 0)),
     ],
 )
 def test_plan_scorecard(warehouse, plan_id, year, domain, expected):
@@ -390,7 +403,7 @@ def test_units_outside_the_jurisdiction_get_no_rows(warehouse):
         warehouse,
         "SELECT DISTINCT coalesce(facility_id, region_code) FROM marts.norm_results WHERE plan_id = 'xuchang_2020' ORDER BY 1",
     )
-    assert units == [("411000",), ("411002",), ("411003",), ("T1",), ("T2",), ("T3",), ("T4",)]
+    assert units == [("411000",), ("411002",), ("411003",), ("411003002001",), ("T1",), ("T2",), ("T3",), ("T4",)]
     # 郑州 410100 / 中原区 410102 and its township health centre Z1 are in no plan's jurisdiction.
     for table in ("norm_results", "target_tracking"):
         rows = query(
@@ -406,22 +419,26 @@ def test_data_under_a_retired_code_is_judged_under_its_successor(warehouse):
         warehouse,
         "SELECT norm_id, region_code, year, status, reason FROM marts.norm_results WHERE facility_id = 'T4'",
     )
-    assert rows == [("xuchang_2020.tcm_capable_township_health_centres", "411003", 2023, "not_evaluable", "no data")]
+    assert rows == [("xuchang_2020.tcm_capable_township_health_centres", "411003", 2023, "not_met", None)]
     rows = query(
         warehouse,
-        "SELECT norm_id FROM marts.norm_results WHERE plan_id = 'xuchang_2020' AND year = 2022 "
-        "AND scope_level = 'county' ORDER BY norm_id",
+        "SELECT norm_id, region_code, status, reason FROM marts.norm_results WHERE plan_id = 'xuchang_2020' "
+        "AND year = 2022 AND scope_level = 'county' ORDER BY norm_id, region_code",
     )
+    # H2, filed under 411023, is 建安区's 二级甲等 hospital; 建安区 has no subdistrict (尚集镇 is a 镇).
     assert rows == [
-        ("xuchang_2020.community_health_coverage",),
-        ("xuchang_2020.grade2a_general_hospital_per_county",),
-        ("xuchang_2020.primary_care_centres_grade2_pct",),
+        ("xuchang_2020.community_health_coverage", "411002", "met", None),
+        ("xuchang_2020.community_health_coverage", "411003", "not_evaluable", "denominator zero"),
+        ("xuchang_2020.grade2a_general_hospital_per_county", "411002", "met", None),
+        ("xuchang_2020.grade2a_general_hospital_per_county", "411003", "met", None),
+        ("xuchang_2020.primary_care_centres_grade2_pct", "411002", "not_met", None),
+        ("xuchang_2020.primary_care_centres_grade2_pct", "411003", "not_met", None),
     ]
     rows = query(
         warehouse,
         "SELECT DISTINCT region_code FROM marts.norm_results WHERE plan_id = 'xuchang_2020' AND year = 2022 ORDER BY 1",
     )
-    assert rows == [("411000",), ("411003",)]
+    assert rows == [("411000",), ("411002",), ("411003",), ("411003002001",)]
     for table in ("norm_results", "target_tracking"):
         assert query(warehouse, f"SELECT count(*) FROM marts.{table} WHERE region_code = '411023'") == [(0,)], table
 

@@ -28,11 +28,14 @@ def quarantine(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Ma
 )
 def measures(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """Building blocks of the indicators (指标分子分母): what each facility has each year (beds, ambulances,
-    physicians, nurses, general practitioners …) in staging.facility_measures, and the same summed up every
-    region and its ancestors, with population and reported figures, in staging.region_measures."""
+    physicians, nurses, general practitioners, attributes such as government_run …) in
+    staging.facility_measures; registry facilities counted by what the norms ask (staging.registry_counts);
+    what kind of place each township and village is (staging.region_attributes); and all of it summed up
+    every region and its ancestors, with population and reported figures, in staging.region_measures."""
     with warehouse.connect(context.run.run_id) as con:
-        run_sql(con, "marts/registry_counts")
         run_sql(con, "marts/facility_measures")
+        run_sql(con, "marts/registry_counts")
+        run_sql(con, "marts/region_attributes")
         run_sql(con, "marts/region_measures")
         facility_rows = con.execute("SELECT count(*) FROM staging.facility_measures").fetchall()[0][0]
         metadata = table_metadata(con, "staging.region_measures")

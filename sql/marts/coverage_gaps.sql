@@ -1,28 +1,49 @@
 -- Coverage gaps (覆盖缺口): every structural norm that fails, one row per missing thing — a township
--- without a government-run health centre, a county over 500,000 residents without a grade-2+ psychiatric
--- hospital, a facility short of the general practitioners it must have. Structural norms are the norms on
--- counts (unit 'count'); the gap is how many are missing.
+-- without a government-run health centre, an administrative village without a clinic, a county over
+-- 500,000 residents without a grade-2+ psychiatric hospital, a township health centre without TCM
+-- capability, a community health centre serving more people than the plan allows. Structural norms are
+-- the norms on counts and yes/no flags (units count and flag); the gap is counted in whole things.
 CREATE OR REPLACE TABLE marts.coverage_gaps AS
+WITH failed AS (
+    SELECT r.*, coalesce(r.value, 0) AS found, i.name_zh, i.name_en, i.unit AS indicator_unit
+    FROM marts.norm_results AS r
+    JOIN marts.indicators AS i USING (indicator_code)
+    WHERE i.unit IN ('count', 'flag') AND r.status = 'not_met'
+),
+gaps AS (
+    SELECT *,
+           -- "more than N" of a whole thing is N + 1 of them; "fewer than N" is at most N - 1
+           CASE comparator WHEN '>=' THEN threshold - found WHEN '>' THEN threshold + 1 - found
+                           WHEN 'between' THEN greatest(threshold - found, 0) ELSE 0 END AS missing,
+           CASE comparator WHEN '<=' THEN found - threshold WHEN '<' THEN found - threshold + 1
+                           WHEN 'between' THEN greatest(found - threshold_high, 0) ELSE 0 END AS excess,
+           CASE comparator WHEN 'between' THEN format('{:g} to {:g}', threshold, threshold_high)
+                           ELSE format('{} {:g}', comparator, threshold) END AS asked
+    FROM failed
+)
 SELECT
-    r.norm_id, r.plan_id, r.region_code, g.region_name, r.facility_id, r.year,
-    i.name_zh AS indicator_name_zh, i.name_en AS indicator_name_en,
-    r.threshold - coalesce(r.value, 0) AS missing,
-    format('{:g} × {} ({}) missing: {:g} found, the plan asks {} {:g}',
-           r.threshold - coalesce(r.value, 0), i.name_zh, i.name_en, coalesce(r.value, 0), r.comparator, r.threshold) AS what_is_missing
-FROM marts.norm_results AS r
-JOIN marts.indicators AS i USING (indicator_code)
-LEFT JOIN staging.regions AS g ON g.region_code = r.region_code
-WHERE i.unit = 'count' AND r.status = 'not_met'
-ORDER BY r.plan_id, r.norm_id, r.region_code, r.facility_id, r.year;
+    g.norm_id, g.plan_id, g.region_code, r.region_name, g.facility_id, f.facility_name, g.year,
+    g.name_zh AS indicator_name_zh, g.name_en AS indicator_name_en, g.found, g.missing, g.excess,
+    CASE WHEN g.excess > 0
+         THEN format('{}: {:g} ({}), {:g} more than the plan allows ({})', g.name_zh, g.found, g.name_en, g.excess, g.asked)
+         ELSE format('{:g} × {} ({}) missing: {:g} found, the plan asks {}', g.missing, g.name_zh, g.name_en, g.found, g.asked)
+    END AS what_is_missing
+FROM gaps AS g
+LEFT JOIN staging.regions AS r ON r.region_code = g.region_code
+LEFT JOIN staging.facilities AS f ON f.facility_id = g.facility_id
+ORDER BY g.plan_id, g.norm_id, g.region_code, g.facility_id, g.year;
 
-COMMENT ON TABLE marts.coverage_gaps IS '覆盖缺口 Coverage gaps: one row per structural norm (a count) a unit fails, and how many are missing';
+COMMENT ON TABLE marts.coverage_gaps IS '覆盖缺口 Coverage gaps: one row per structural norm (a count or a yes/no flag) a unit fails, and how many are missing or too many';
 COMMENT ON COLUMN marts.coverage_gaps.norm_id IS '标准编号 Norm id (marts.norms)';
 COMMENT ON COLUMN marts.coverage_gaps.plan_id IS '规划编号 Plan id';
 COMMENT ON COLUMN marts.coverage_gaps.region_code IS '区划代码 Region that lacks it (or where the facility sits)';
 COMMENT ON COLUMN marts.coverage_gaps.region_name IS '区划名称 Region name';
 COMMENT ON COLUMN marts.coverage_gaps.facility_id IS '机构代码 Facility that lacks it, for norms judged per facility';
+COMMENT ON COLUMN marts.coverage_gaps.facility_name IS '机构名称 Facility name, for norms judged per facility';
 COMMENT ON COLUMN marts.coverage_gaps.year IS '年份 Year';
 COMMENT ON COLUMN marts.coverage_gaps.indicator_name_zh IS '缺少内容 What is counted, in Chinese';
 COMMENT ON COLUMN marts.coverage_gaps.indicator_name_en IS 'What is counted, in English';
-COMMENT ON COLUMN marts.coverage_gaps.missing IS '缺口数 How many are missing to reach the norm';
-COMMENT ON COLUMN marts.coverage_gaps.what_is_missing IS '缺口说明 What is missing, in words';
+COMMENT ON COLUMN marts.coverage_gaps.found IS '现有数 How many the unit has (0 when none is registered)';
+COMMENT ON COLUMN marts.coverage_gaps.missing IS '缺口数 How many are missing to reach the norm (0 when the problem is too many)';
+COMMENT ON COLUMN marts.coverage_gaps.excess IS '超出数 How many over the plan''s upper bound (0 when the problem is too few)';
+COMMENT ON COLUMN marts.coverage_gaps.what_is_missing IS '缺口说明 What is missing or too many, in words';

@@ -1,18 +1,22 @@
 -- Region-level indicators (地区指标值): every region-level indicator of the catalog for every
--- township, county and prefecture and every year with data. Rates are computed from the region's
--- summed numerator and denominator, never by averaging the rates of its parts. A count of facilities
--- (a norm's "at least one …") is 0 where the registry has none, not missing.
+-- township, county and prefecture and every year with data, and for every village the indicators a
+-- norm judges villages on. Rates are computed from the region's
+-- summed numerator and denominator, never by averaging the rates of its parts. A count (a norm's "at
+-- least one …"; marts.measures.zero_when_absent) is 0 where there is none, not missing.
 CREATE OR REPLACE TABLE marts.indicator_values AS
 WITH region_years AS (
     SELECT DISTINCT m.region_code, a.level, m.year
     FROM staging.region_measures AS m
     JOIN staging.region_ancestors AS a ON a.region_code = m.region_code AND a.depth = 0
-    WHERE a.level IN ('township', 'county', 'prefecture')
+    WHERE a.level IN ('township', 'county', 'prefecture', 'village')
+),
+village_indicators AS (
+    SELECT DISTINCT indicator_code FROM marts.norms WHERE trackable AND scope_level = 'village'
 ),
 indicators AS (
     SELECT
         indicator_code, unit, unit_multiplier, denominator IS NULL AS is_count,
-        numerator IN (SELECT measure FROM staging.registry_count_definitions) AS is_registry_count,
+        numerator IN (SELECT measure FROM marts.measures WHERE zero_when_absent) AS is_zero_when_absent,
         CASE WHEN source = 'public_health' THEN indicator_code || ':numerator' ELSE numerator END AS numerator_measure,
         CASE WHEN source = 'public_health' THEN indicator_code || ':denominator' ELSE denominator END AS denominator_measure
     FROM marts.indicators
@@ -20,10 +24,12 @@ indicators AS (
 ),
 computed AS (
     SELECT ry.region_code, ry.level, ry.year, i.indicator_code, i.unit, i.unit_multiplier, i.is_count,
-           CASE WHEN i.is_registry_count THEN coalesce(num.value, 0) ELSE num.value END AS numerator,
-           den.value AS denominator
+           CASE WHEN i.is_zero_when_absent THEN coalesce(num.value, 0) ELSE num.value END AS numerator,
+           CASE WHEN i.denominator_measure IN (SELECT measure FROM marts.measures WHERE zero_when_absent)
+                THEN coalesce(den.value, 0) ELSE den.value END AS denominator
     FROM region_years AS ry
-    CROSS JOIN indicators AS i
+    JOIN indicators AS i
+      ON ry.level <> 'village' OR i.indicator_code IN (SELECT indicator_code FROM village_indicators)
     LEFT JOIN staging.region_measures AS num
       ON num.region_code = ry.region_code AND num.year = ry.year AND num.measure = i.numerator_measure
     LEFT JOIN staging.region_measures AS den
@@ -40,7 +46,7 @@ ORDER BY region_code, year, indicator_code;
 
 COMMENT ON TABLE marts.indicator_values IS '地区指标值 Region indicator values: one row per region (township, county, prefecture), year and indicator; rates from summed numerators and denominators';
 COMMENT ON COLUMN marts.indicator_values.region_code IS '区划代码 Region code in force (GB/T 2260); data filed under retired codes is included';
-COMMENT ON COLUMN marts.indicator_values.level IS '区划级别 Region level: township, county or prefecture';
+COMMENT ON COLUMN marts.indicator_values.level IS '区划级别 Region level: township, county or prefecture (village for the indicators a norm judges villages on)';
 COMMENT ON COLUMN marts.indicator_values.year IS '年份 Year';
 COMMENT ON COLUMN marts.indicator_values.indicator_code IS '指标代码 Indicator code (marts.indicators)';
 COMMENT ON COLUMN marts.indicator_values.numerator IS '分子 Numerator, summed over the region';

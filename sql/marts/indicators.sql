@@ -18,3 +18,25 @@ COMMENT ON COLUMN marts.indicators.denominator IS '分母 Denominator measure; e
 COMMENT ON COLUMN marts.indicators.source IS '来源 Where the figures come from: public_health when reported, otherwise computed from the registry';
 COMMENT ON COLUMN marts.indicators.higher_is_better IS '越高越好 Whether a higher value is better';
 COMMENT ON COLUMN marts.indicators.description IS '说明 How the indicator is computed';
+
+-- Measures (度量): what the indicators and the norms' conditions are built from. A registry count or flag
+-- carries its facility filter; every filter field given must hold.
+CREATE OR REPLACE TABLE marts.measures AS
+SELECT measure, level, source, definition, role, zero_when_absent,
+       facility_types::VARCHAR[] AS facility_types, ownership::VARCHAR AS ownership, grades::VARCHAR[] AS grades,
+       min_grade_level::INTEGER AS min_grade_level, when_measure::VARCHAR AS when_measure
+FROM catalog_measures
+ORDER BY measure;
+
+COMMENT ON TABLE marts.measures IS '度量 Measures the indicators and norm conditions are built from (expectations/indicators.yaml)';
+COMMENT ON COLUMN marts.measures.measure IS '度量代码 Measure code';
+COMMENT ON COLUMN marts.measures.level IS '层级 facility (one figure per facility and year) or region';
+COMMENT ON COLUMN marts.measures.source IS '来源 Source it is computed from: facilities, facility_stats, staff, population, regions';
+COMMENT ON COLUMN marts.measures.definition IS '定义 What it counts';
+COMMENT ON COLUMN marts.measures.role IS '类型 count: registry facilities passing the filter, counted per region; flag: 1/0 per facility; empty otherwise';
+COMMENT ON COLUMN marts.measures.zero_when_absent IS '缺省为零 Whether a region with nothing to count has 0 (counts) rather than no data';
+COMMENT ON COLUMN marts.measures.facility_types IS '机构类别 Filter: facility types (any of)';
+COMMENT ON COLUMN marts.measures.ownership IS '举办主体 Filter: ownership';
+COMMENT ON COLUMN marts.measures.grades IS '等级 Filter: grades (any of)';
+COMMENT ON COLUMN marts.measures.min_grade_level IS '最低级别 Filter: lowest grade level (data/reference/facility_grades.csv)';
+COMMENT ON COLUMN marts.measures.when_measure IS '年度条件 Filter: a facility measure that must be 1 that year';

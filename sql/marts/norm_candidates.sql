@@ -1,45 +1,97 @@
--- What each trackable norm is judged on (待评价的规划标准): one row per norm, unit in its scope (a region
--- of the plan's jurisdiction at the norm's level with population data that year, or a facility of the
--- named type with statistics that year) and year, with the milestone that applies that year, the unit's
--- value, and why it cannot be judged where it cannot.
+-- What each trackable norm is judged on (待评价的规划标准): one row per norm, unit in its scope and year,
+-- with the milestone that applies that year, the unit's value, and why it cannot be judged where it cannot.
+-- Units in scope: the regions of the plan's jurisdiction at the norm's level, in every year the
+-- jurisdiction has population data; or the facilities of the named type in the jurisdiction, in every year
+-- they have statistics or staff. A region_in or facility_type_not_in clause of the norm's condition
+-- (marts.norm_conditions) narrows the scope; a clause on a measure (counties over 500,000 residents,
+-- administrative villages …) decides, per unit and year, whether the norm applies there.
 -- The milestone that applies to a year is the first one due that year or later; after the last, the last.
 -- Rare-event rates (variable rare_event_indicators) are judged on the pooled rate of the latest
 -- pool_years years (variable pool_years), from expectations/tracking.yaml.
 CREATE OR REPLACE TEMP TABLE norm_candidates AS
 WITH norms AS (
-    SELECT n.*, p.jurisdiction_code
+    SELECT DISTINCT n.norm_id, n.scope_level, n.facility_type, p.jurisdiction_code
     FROM marts.norms AS n
     JOIN marts.plans AS p USING (plan_id)
-    WHERE n.trackable AND n.scope_level IN ('prefecture', 'county', 'township', 'facility')
+    WHERE n.trackable AND n.scope_level IN ('prefecture', 'county', 'township', 'village', 'facility')
+),
+plan_years AS (
+    SELECT DISTINCT n.jurisdiction_code, m.year
+    FROM (SELECT DISTINCT jurisdiction_code FROM norms) AS n
+    JOIN staging.region_measures AS m ON m.region_code = n.jurisdiction_code AND m.measure = 'resident_population'
 ),
 region_units AS (
-    SELECT DISTINCT n.norm_id, a.region_code, NULL::VARCHAR AS facility_id, m.year
+    SELECT n.norm_id, a.region_code, NULL::VARCHAR AS facility_id, NULL::VARCHAR AS facility_type, y.year
     FROM norms AS n
     JOIN staging.region_ancestors AS a ON a.ancestor_code = n.jurisdiction_code AND a.level = n.scope_level
-    JOIN staging.region_measures AS m ON m.region_code = a.region_code AND m.measure = 'resident_population'
+    JOIN plan_years AS y ON y.jurisdiction_code = n.jurisdiction_code
+    WHERE n.scope_level <> 'facility'
 ),
 facility_units AS (
-    SELECT DISTINCT n.norm_id, f.region_code, f.facility_id, s.year
+    SELECT DISTINCT n.norm_id, f.region_code, f.facility_id, f.facility_type, s.year
     FROM norms AS n
     JOIN staging.region_ancestors AS a ON a.ancestor_code = n.jurisdiction_code
     JOIN staging.facilities AS f ON f.region_code = a.region_code
      AND (n.facility_type IS NULL OR f.facility_type = n.facility_type)
-    -- Statistics or staff filed that year; registry counts (staging.registry_counts) are repeated in every
-    -- year with population anywhere and are not the facility's statistics.
     JOIN staging.facility_measures AS s ON s.facility_id = f.facility_id
-     AND s.measure NOT IN (SELECT measure FROM staging.registry_count_definitions)
     WHERE n.scope_level = 'facility'
 ),
-years AS (
+units AS (
     SELECT * FROM region_units
     UNION ALL
     SELECT * FROM facility_units
 ),
+-- A unit outside a region_in list, or a facility of an excluded type, is not in the norm's scope.
+in_scope AS (
+    SELECT u.*
+    FROM units AS u
+    WHERE NOT EXISTS (
+        SELECT 1 FROM marts.norm_conditions AS c
+        WHERE c.norm_id = u.norm_id
+          AND CASE c.kind
+                  WHEN 'region_in' THEN NOT EXISTS (
+                      SELECT 1 FROM staging.region_ancestors AS a
+                      WHERE a.region_code = u.region_code AND list_contains(c.codes, a.ancestor_code))
+                  WHEN 'facility_type_not_in' THEN u.facility_id IS NOT NULL AND list_contains(c.codes, u.facility_type)
+                  ELSE false
+              END
+    )
+),
+clause_values AS (
+    SELECT u.norm_id, u.region_code, u.facility_id, u.year, c.clause, c.measure, c.comparator, c.value, c.value_high,
+           CASE WHEN u.facility_id IS NOT NULL THEN fm.value
+                WHEN z.measure IS NOT NULL THEN coalesce(rm.value, 0)
+                ELSE rm.value END AS unit_value
+    FROM in_scope AS u
+    JOIN marts.norm_conditions AS c ON c.norm_id = u.norm_id AND c.kind = 'measure'
+    LEFT JOIN staging.facility_measures AS fm
+      ON fm.facility_id = u.facility_id AND fm.year = u.year AND fm.measure = c.measure
+    LEFT JOIN staging.region_measures AS rm
+      ON u.facility_id IS NULL AND rm.region_code = u.region_code AND rm.year = u.year AND rm.measure = c.measure
+    LEFT JOIN (SELECT measure FROM marts.measures WHERE zero_when_absent) AS z ON z.measure = c.measure
+),
+conditions AS (
+    SELECT norm_id, region_code, facility_id, year,
+           string_agg(
+               CASE WHEN unit_value IS NOT NULL AND NOT CASE comparator
+                        WHEN '>' THEN unit_value > value
+                        WHEN '>=' THEN unit_value >= value
+                        WHEN '<' THEN unit_value < value
+                        WHEN '<=' THEN unit_value <= value
+                        WHEN 'between' THEN unit_value BETWEEN value AND value_high
+                    END
+                    THEN format('{} is {:g} (the norm applies where {} {} {:g}{})', measure, unit_value, measure,
+                                comparator, value, CASE WHEN comparator = 'between' THEN format(' and {:g}', value_high) ELSE '' END)
+               END, '; ' ORDER BY clause) AS not_applicable,
+           string_agg(CASE WHEN unit_value IS NULL THEN measure END, ', ' ORDER BY clause) AS condition_without_data
+    FROM clause_values
+    GROUP BY ALL
+),
 applicable AS (
-    SELECT y.norm_id, y.region_code, y.facility_id, y.year,
-           coalesce(min(n.target_year) FILTER (WHERE n.target_year >= y.year), max(n.target_year)) AS target_year
-    FROM years AS y
-    JOIN norms AS n USING (norm_id)
+    SELECT u.norm_id, u.region_code, u.facility_id, u.year,
+           coalesce(min(n.target_year) FILTER (WHERE n.target_year >= u.year), max(n.target_year)) AS target_year
+    FROM in_scope AS u
+    JOIN marts.norms AS n USING (norm_id)
     GROUP BY ALL
 ),
 pooled AS (
@@ -67,39 +119,22 @@ judged AS (
         n.comparator, n.threshold, n.threshold_high, n.tolerance, n.unit,
         coalesce(v.value, fv.value) AS value, coalesce(v.numerator, fv.numerator) AS numerator,
         coalesce(v.denominator, fv.denominator) AS denominator,
-        n.condition,
-        json_extract_string(n.condition, '$.measure') AS condition_measure,
-        json_extract_string(n.condition, '$.comparator') AS condition_comparator,
-        TRY_CAST(json_extract(n.condition, '$.value') AS DOUBLE) AS condition_value,
-        coalesce(c.value, fc.value) AS unit_condition_value
+        c.not_applicable, c.condition_without_data
     FROM applicable AS a
-    JOIN norms AS n ON n.norm_id = a.norm_id AND n.target_year IS NOT DISTINCT FROM a.target_year
+    JOIN marts.norms AS n ON n.norm_id = a.norm_id AND n.target_year IS NOT DISTINCT FROM a.target_year
+    LEFT JOIN conditions AS c
+      ON c.norm_id = a.norm_id AND c.region_code = a.region_code AND c.year = a.year
+     AND c.facility_id IS NOT DISTINCT FROM a.facility_id
     LEFT JOIN region_values AS v
       ON a.facility_id IS NULL AND v.region_code = a.region_code AND v.year = a.year AND v.indicator_code = n.indicator_code
     LEFT JOIN marts.facility_indicators AS fv
       ON fv.facility_id = a.facility_id AND fv.year = a.year AND fv.indicator_code = n.indicator_code
-    LEFT JOIN staging.region_measures AS c
-      ON a.facility_id IS NULL AND c.region_code = a.region_code AND c.year = a.year
-     AND c.measure = json_extract_string(n.condition, '$.measure')
-    LEFT JOIN staging.facility_measures AS fc
-      ON fc.facility_id = a.facility_id AND fc.year = a.year
-     AND fc.measure = json_extract_string(n.condition, '$.measure')
 )
 SELECT
-    * EXCLUDE (condition_measure, condition_comparator, condition_value, unit_condition_value),
+    * EXCLUDE (not_applicable, condition_without_data),
     CASE
-        WHEN condition IS NOT NULL AND (condition_measure IS NULL OR condition_value IS NULL)
-            THEN 'condition not evaluable from data: ' || condition
-        WHEN condition IS NOT NULL AND unit_condition_value IS NULL
-            THEN format('no data for the condition ({})', condition_measure)
-        WHEN condition IS NOT NULL AND NOT CASE condition_comparator
-                WHEN '>' THEN unit_condition_value > condition_value
-                WHEN '>=' THEN unit_condition_value >= condition_value
-                WHEN '<' THEN unit_condition_value < condition_value
-                WHEN '<=' THEN unit_condition_value <= condition_value
-            END
-            THEN format('condition not applicable: {} is {} (norm applies where {} {} {})',
-                        condition_measure, unit_condition_value, condition_measure, condition_comparator, condition_value)
+        WHEN not_applicable IS NOT NULL THEN 'condition not applicable: ' || not_applicable
+        WHEN condition_without_data IS NOT NULL THEN format('no data for the condition ({})', condition_without_data)
         WHEN value IS NULL AND denominator = 0 THEN 'denominator zero'
         WHEN value IS NULL THEN 'no data'
     END AS not_evaluable_reason

@@ -10,7 +10,8 @@ SELECT
         WHEN c.rowid IN (SELECT _rowid FROM norms_not_met) THEN 'not_met'
         ELSE 'met'
     END AS status,
-    c.not_evaluable_reason AS reason
+    c.not_evaluable_reason AS reason,
+    coalesce(NOT starts_with(c.not_evaluable_reason, 'condition not applicable'), true) AS applies
 FROM norm_candidates AS c
 ORDER BY c.plan_id, c.norm_id, c.region_code, c.facility_id, c.year;
 
@@ -30,4 +31,5 @@ COMMENT ON COLUMN marts.norm_results.tolerance IS '容差 Tolerance (approximate
 COMMENT ON COLUMN marts.norm_results.unit IS '单位 Unit';
 COMMENT ON COLUMN marts.norm_results.value IS '实际值 The unit''s value (marts.indicator_values)';
 COMMENT ON COLUMN marts.norm_results.status IS '状态 met 达标 / not_met 未达标 / not_evaluable 无法评价';
-COMMENT ON COLUMN marts.norm_results.reason IS '原因 Why the norm could not be judged: no data, denominator zero, condition not applicable';
+COMMENT ON COLUMN marts.norm_results.reason IS '原因 Why the norm could not be judged: no data, denominator zero, no data for the condition, condition not applicable (with the figure that puts the unit outside the norm)';
+COMMENT ON COLUMN marts.norm_results.applies IS '适用 false when the norm''s condition puts the unit outside it (e.g. a county under 500,000 residents); such rows are not_evaluable and are counted apart in marts.plan_scorecard';

@@ -1,20 +1,26 @@
--- Facilities counted by what the norms ask of them (机构计数), from the registry: each facility that fits a
--- definition counts 1 in every year with population data (the registry has no years). A region where no
--- facility fits has 0, not "no data": marts.indicator_values fills the zero for these measures.
-CREATE OR REPLACE TABLE staging.registry_count_definitions AS
-SELECT * FROM (VALUES
-    ('facilities_psychiatric_hospital_grade2plus', '二级以上精神病医院 psychiatric hospitals of grade two or above',
-     ['psychiatric_hospital'], NULL, 2),
-    ('facilities_primary_care_centre_gov', '政府办乡镇卫生院或社区卫生服务中心 government-run township or community health centres',
-     ['township_health_centre', 'community_health_centre'], 'government', NULL)
-) AS d(measure, description, facility_types, ownership, min_grade_level);
-
+-- Facilities counted by what the norms ask of them (机构计数): each registry facility that passes a count
+-- measure's filter (marts.measures, role count, from expectations/indicators.yaml) counts 1 in every year
+-- with population data (the registry has no years); a region where none passes has 0, not "no data"
+-- (marts.indicator_values fills the zero). A filter with when_measure counts a facility in the years it
+-- reports that measure: 1 if the measure is 1, else 0; where no facility reported it, there is no data.
+-- Runs after facility_measures.sql.
 CREATE OR REPLACE TABLE staging.registry_counts AS
-SELECT f.facility_id, y.year, d.measure, 1.0 AS value
-FROM staging.facilities AS f
-LEFT JOIN ref.facility_grades AS g ON g.code = f.grade
+WITH passing AS (
+    SELECT f.facility_id, m.measure, m.when_measure
+    FROM staging.facilities AS f
+    LEFT JOIN ref.facility_grades AS g ON g.code = f.grade
+    JOIN marts.measures AS m
+      ON m.role = 'count'
+     AND list_contains(coalesce(m.facility_types, [f.facility_type]), f.facility_type)
+     AND (m.ownership IS NULL OR f.ownership = m.ownership)
+     AND (m.grades IS NULL OR list_contains(m.grades, f.grade))
+     AND (m.min_grade_level IS NULL OR g.level::INTEGER >= m.min_grade_level)
+)
+SELECT p.facility_id, y.year, p.measure, 1.0 AS value
+FROM passing AS p
 CROSS JOIN (SELECT DISTINCT year FROM staging.population) AS y
-JOIN staging.registry_count_definitions AS d
-  ON list_contains(d.facility_types, f.facility_type)
- AND (d.ownership IS NULL OR f.ownership = d.ownership)
- AND (d.min_grade_level IS NULL OR g.level::INTEGER >= d.min_grade_level);
+WHERE p.when_measure IS NULL
+UNION ALL
+SELECT p.facility_id, s.year, p.measure, (s.value = 1)::INTEGER::DOUBLE
+FROM passing AS p
+JOIN staging.facility_measures AS s ON s.facility_id = p.facility_id AND s.measure = p.when_measure;

@@ -4,21 +4,21 @@
 -- from expectations/tracking.yaml), evaluated at the target year.
 CREATE OR REPLACE TABLE marts.target_tracking AS
 WITH series AS (
-    SELECT region_code, NULL::VARCHAR AS facility_id, year, indicator_code, value
+    -- a unit's yearly values: a region's (facility_id empty) or a facility's; unit_key joins either by equality
+    SELECT region_code AS unit_key, year, indicator_code, value
     FROM marts.indicator_values
     UNION ALL
-    SELECT NULL, facility_id, year, indicator_code, value
+    SELECT 'facility:' || facility_id, year, indicator_code, value
     FROM marts.facility_indicators
 ),
 history AS (
     SELECT r.norm_id, r.region_code, r.facility_id, r.year, s.year AS point_year, s.value AS point_value
     FROM marts.norm_results AS r
     JOIN series AS s
-      ON s.indicator_code = r.indicator_code
+      ON s.unit_key = coalesce('facility:' || r.facility_id, r.region_code)
+     AND s.indicator_code = r.indicator_code
      AND s.year BETWEEN r.year - getvariable('trend_max_years') + 1 AND r.year
-     AND (CASE WHEN r.facility_id IS NULL THEN s.facility_id IS NULL AND s.region_code = r.region_code
-               ELSE s.facility_id = r.facility_id END)
-    WHERE r.target_year > r.year AND s.value IS NOT NULL
+    WHERE r.target_year > r.year AND s.value IS NOT NULL AND r.applies
 ),
 trend AS (
     SELECT norm_id, region_code, facility_id, year, count(*) AS trend_years,
@@ -48,9 +48,9 @@ SELECT
         WHEN comparator = 'between' THEN 0
         ELSE value - threshold
     END AS gap,
-    status, reason,
+    status, reason, applies,
     projected_value,
-    CASE WHEN target_year > year THEN (threshold - value) / (target_year - year) END AS annual_change_needed,
+    CASE WHEN target_year > year AND applies THEN (threshold - value) / (target_year - year) END AS annual_change_needed,
     CASE WHEN projected_value IS NOT NULL THEN slope END AS annual_change_observed,
     trend_years,
     CASE
@@ -82,6 +82,7 @@ COMMENT ON COLUMN marts.target_tracking.unit IS '单位 Unit';
 COMMENT ON COLUMN marts.target_tracking.gap IS '差距 actual − target in the indicator''s unit (for a range: distance outside it, 0 inside)';
 COMMENT ON COLUMN marts.target_tracking.status IS '状态 met / not_met / not_evaluable';
 COMMENT ON COLUMN marts.target_tracking.reason IS '原因 Why not evaluable';
+COMMENT ON COLUMN marts.target_tracking.applies IS '适用 false when the norm''s condition leaves the unit out (then no trajectory is given)';
 COMMENT ON COLUMN marts.target_tracking.projected_value IS '预测值 Value at the target year on the least-squares trend of the latest years';
 COMMENT ON COLUMN marts.target_tracking.annual_change_needed IS '所需年变化 Change per year needed from now to reach the target by the target year';
 COMMENT ON COLUMN marts.target_tracking.annual_change_observed IS '实际年变化 Slope of the trend (change per year)';

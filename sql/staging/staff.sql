@@ -17,7 +17,11 @@ SELECT
             '人员编码 (staff_id) and 身份证号 (id_number) are both empty: one of them is required') END,
         CASE WHEN facility_id NOT IN (SELECT facility_id FROM staging.facilities) THEN problem('facility_id', 'unknown_facility',
             format('机构代码 (facility_id) {} is not in the facility registry', facility_id)) END,
-        CASE WHEN person_key IS NOT NULL AND year IS NOT NULL AND nth > 1 THEN problem('staff_id', 'duplicate',
-            format('this person is already listed for {} at {}', year, first_seen)) END
+        -- the column that identifies the person: staff_id, or the ID number when there is no staff_id
+        CASE WHEN person_key IS NOT NULL AND year IS NOT NULL AND nth > 1 THEN problem(
+            CASE WHEN starts_with(person_key, 'id:') THEN 'id_number' ELSE 'staff_id' END, 'duplicate',
+            format('this person ({}) is already listed for {} at {}',
+                   CASE WHEN starts_with(person_key, 'id:') THEN '身份证号 id_number' ELSE '人员编码 staff_id ' || person_key END,
+                   year, first_seen)) END
     ])) AS _problems
 FROM numbered;
