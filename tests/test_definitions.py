@@ -80,3 +80,23 @@ def test_workspace_yaml_loads_the_code_location():
         cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_each_source_suite_declares_its_key_and_what_it_references():
+    """expectations/quality/<source>.yaml: uniqueness and referential integrity are rules of the suite (data),
+    next to the row rules; sql/staging only resolves codes and keys."""
+    from pipelines.validation import load_quality_suite
+
+    expected = {
+        "regions": ([("region_code",)], {"parent_code": "raw.regions", "replaced_by": "raw.regions"}),
+        "population": ([("region_code", "year")], {"filed_region_code": "staging.region_codes"}),
+        "facilities": ([("facility_id",)], {"filed_region_code": "staging.region_codes"}),
+        "facility_stats": ([("facility_id", "year")], {"facility_id": "staging.facilities"}),
+        "staff": ([("person_key", "year")], {"facility_id": "staging.facilities"}),
+        "public_health": ([("region_code", "year", "indicator_code")],
+                          {"filed_region_code": "staging.region_codes", "indicator_code": "marts.indicators"}),
+    }
+    for source, (keys, references) in expected.items():
+        suite = load_quality_suite(source)
+        assert [r.unique for r in suite.of_kind("unique")] == keys, source
+        assert {r.references["column"]: r.references["table"] for r in suite.of_kind("references")} == references, source

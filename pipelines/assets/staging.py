@@ -1,6 +1,7 @@
 """Staging stage (清洗): typed raw rows → staging tables, with every unusable row kept in quarantine.
 
-Each source's rules live in sql/staging/<source>.sql; sql/staging/split.sql then stages the rows
+sql/staging/<source>.sql resolves codes and keys; the source's quality suite (expectations/quality/<source>.yaml:
+uniqueness, references, row rules) marks the rows it finds wrong; sql/staging/split.sql then stages the rows
 without problems and keeps the others, with their reasons, in staging.<source>_rejected.
 """
 
@@ -55,7 +56,8 @@ def build_staging_asset(model: StagingModel) -> dg.AssetsDefinition:
         deps=[f"raw_{model.source}", *model.upstream],
         description=(
             f"{source.name_zh} ({source.name}), typed and checked: staging.{source.name}. Rows that break a rule "
-            f"(see sql/staging/{source.name}.sql) are kept with their reason in staging.{source.name}_rejected "
+            f"(expectations/quality/{source.name}.yaml, the contract in expectations/sources.yaml) are kept with "
+            f"their reason in staging.{source.name}_rejected "
             f"and shown in marts.quarantine."
         ),
         check_specs=[
