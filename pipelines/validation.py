@@ -77,6 +77,12 @@ def load_quality_suite(source: str) -> QualitySuite:
     path = QUALITY_DIR / f"{source}.yaml"
     if path.exists():
         spec |= yaml.safe_load(path.read_text(encoding="utf-8"))
+    for rule in spec.get("rules", ()):
+        # YAML splits an unquoted `{name: f(a, b)}` at the comma: refuse it rather than run half an expression
+        broken = [name for name, expr in rule.get("derived", {}).items() if not isinstance(expr, str) or not expr.strip()]
+        if broken:
+            raise ValueError(f"{path.name}, rule {rule.get('rule')}: derived column(s) {broken} have no SQL expression; "
+                             "quote an expression that contains a comma")
     return QualitySuite(
         suite=source,
         max_quarantined_share=float(spec["max_quarantined_share"]),

@@ -24,6 +24,29 @@ the figures it wrote, never read back from the warehouse. Three outcomes, one pa
    staff, unknown facility      staff_2023.csv            new staff S98 in facility H9                facility_id                   unknown_facility
    facility, unknown region     facilities.xlsx           new facility X3 in region 411099            region_code                   unknown_region
    share numerator > denominator public_health_2023.xlsx family_doctor_contract_pct 70,000 / 60,000  numerator                     share_numerator_within_denominator
+   stats, unknown facility      facility_stats_2023.csv   new statistics of facility H8               facility_id                   unknown_facility
+   region listed twice          regions.csv               小召村 411003002001 listed a second time    region_code                   duplicate
+   region, unknown parent       regions.csv               new township 411004001 under 411004         parent_code                   unknown_parent
+   region, unknown successor    regions.csv               new retired county 411001 → 411005          replaced_by                   unknown_successor
+   code of the wrong length     regions.csv               new township 41100300 (8 digits, not 9)     region_code                   code_format
+   region without a parent      regions.csv               new county 411006, 上级区划代码 empty        parent_code                   parent_required
+   population, unknown region   population_2023.csv GBK   new row for 411002003                       region_code                   unknown_region
+   population given twice       population_2023.csv GBK   411003's 2023 figure again under 411023     region_code                   duplicate
+   facility listed twice        facilities.xlsx           V1 listed a second time                     facility_id                   duplicate
+   person twice, by 人员编码    staff_2023.csv            S05 listed a second time for 2023           staff_id                      duplicate
+   person twice, by 身份证号    staff_2023.csv            李二 (no 人员编码) again for 2023; the      id_number                     duplicate
+                                                          reason and raw values never show the number
+   person without an ID         staff_2023.csv            new staff 王六, no 人员编码, no 身份证号      staff_id                      person_required
+   public health, unknown region public_health_2023.xlsx  life_expectancy of 411098                   region_code                   unknown_region
+   not a reported indicator     public_health_2023.xlsx   beds_per_1k (computed, not reported)        indicator_code                unknown_indicator
+   public health figure twice   public_health_2023.xlsx   life_expectancy of 411000 2023 again        indicator_code                duplicate
+   no numerator and no value    public_health_2023.xlsx   life_expectancy of 411003, both empty       numerator                     numerator_or_value_required
+   denominator not above zero   public_health_2023.xlsx   maternal_mortality_per_100k 1 / 0           denominator                   denominator_positive
+
+   A new region nothing else refers to is the one broken (a quarantined region cannot be referred to without
+   quarantining the referring rows too). test_every_rule_of_every_quality_suite_has_a_corruption_case makes
+   every rule of every expectations/quality/<source>.yaml need a case here; the contract rules (type,
+   required, code_list, range) come from expectations/sources.yaml.
 
 2. Structural failures: the run fails (result.success is False), a blocking check says why, nothing is
    published, and the warehouse of the previous good build (a byte copy of the session's small_warehouse,
@@ -69,6 +92,7 @@ import yaml
 
 from conftest import build, write_small_inbox
 from pipelines.settings import EXPECTATIONS_DIR
+from pipelines.validation import load_quality_suite
 
 QUALITY_DIR = EXPECTATIONS_DIR / "quality"
 SOURCES = ("regions", "population", "facilities", "facility_stats", "staff", "public_health")
@@ -190,9 +214,11 @@ DQR = yaml.safe_load((QUALITY_DIR / "data_quality_review.yaml").read_text(encodi
 
 @dataclass(frozen=True)
 class Bad:
-    """Where the corruption put the bad row and what its reason must mention."""
+    """Where the corruption put the bad row, what its reason must mention and what the quarantined row
+    (its reason and its raw values) must never show, such as an ID number."""
     row: int
     reason: str
+    absent: tuple[str, ...] = ()
 
 
 def wrong_type(inbox: Path) -> Bad:
@@ -275,6 +301,139 @@ def share_numerator_above_denominator(inbox: Path) -> Bad:
     return Bad(row, "分子 (numerator) 70000 is more than 分母 (denominator) 60000 for the share family_doctor_contract_pct")
 
 
+def statistics_of_unknown_facility(inbox: Path) -> Bad:
+    [row] = append_rows(inbox, "facility_stats_2023.csv", [{"机构代码": "H8", "年份": "2023", "床位数": "100", "救护车数": "1"}])
+    return Bad(row, "机构代码 (facility_id) H8 is not in the facility registry")
+
+
+def region_listed_twice(inbox: Path) -> Bad:
+    first = row_number(inbox, "regions.csv", {"region_code": "411003002001"})
+    [row] = append_rows(inbox, "regions.csv", [
+        {"region_code": "411003002001", "region_name": "小召村", "level": "village", "parent_code": "411003002"},
+    ])
+    return Bad(row, f"区划代码 (region_code) 411003002001 is listed more than once; the first, at regions.csv row {first}, is kept")
+
+
+def region_of_unknown_parent(inbox: Path) -> Bad:
+    # A new township nothing else refers to, under a county 411004 that is not in the list.
+    [row] = append_rows(inbox, "regions.csv", [
+        {"region_code": "411004001", "region_name": "无上级镇", "level": "township", "parent_code": "411004"},
+    ])
+    return Bad(row, "上级区划代码 (parent_code) 411004 is not in the regions list")
+
+
+def region_of_unknown_successor(inbox: Path) -> Bad:
+    # A retired county nothing else refers to, replaced by a code 411005 that is not in the list.
+    [row] = append_rows(inbox, "regions.csv", [
+        {"region_code": "411001", "region_name": "许昌市市辖区", "level": "county", "parent_code": "411000",
+         "valid_to": "2010-01-01", "replaced_by": "411005"},
+    ])
+    return Bad(row, "继承区划代码 (replaced_by) 411005 is not in the regions list")
+
+
+def region_code_of_wrong_length(inbox: Path) -> Bad:
+    # A township's 9-digit code keyed with 8 digits (nothing else refers to it).
+    [row] = append_rows(inbox, "regions.csv", [
+        {"region_code": "41100300", "region_name": "错码镇", "level": "township", "parent_code": "411003"},
+    ])
+    return Bad(row, "区划代码 (region_code) 41100300 has 8 digits; a township code has 9")
+
+
+def region_without_parent(inbox: Path) -> Bad:
+    [row] = append_rows(inbox, "regions.csv", [
+        {"region_code": "411006", "region_name": "无上级区", "level": "county", "parent_code": None},
+    ])
+    return Bad(row, "上级区划代码 (parent_code) is empty; every county needs its parent")
+
+
+def population_of_unknown_region(inbox: Path) -> Bad:
+    [row] = append_rows(inbox, "population_2023.csv", [
+        {"区划代码": "411002003", "年份": "2023", "常住人口": "10000", "65岁及以上人口": "1500", "活产数": "80"},
+    ])
+    return Bad(row, "区划代码 (region_code) 411002003 is not in the regions list")
+
+
+def population_given_twice(inbox: Path) -> Bad:
+    # 建安区 411003's 2023 figure filed again under its retired code 许昌县 411023, which resolves to 411003.
+    first = row_number(inbox, "population_2023.csv", {"区划代码": "411003", "年份": "2023"})
+    [row] = append_rows(inbox, "population_2023.csv", [
+        {"区划代码": "411023", "年份": "2023", "常住人口": "61000", "65岁及以上人口": "9100", "活产数": "510"},
+    ])
+    return Bad(row, f"the population of 411003 for 2023 is already given at population_2023.csv row {first}")
+
+
+def facility_listed_twice(inbox: Path) -> Bad:
+    first = row_number(inbox, "facilities.xlsx", {"机构代码": "V1"})
+    [row] = append_rows(inbox, "facilities.xlsx", [
+        {"机构代码": "V1", "机构名称": "小召村卫生室", "机构类别": "村卫生室", "医院等级": "", "举办主体": "社会办",
+         "区划代码": "411003002001", "备注": "note"},
+    ])
+    return Bad(row, f"机构代码 (facility_id) V1 is listed more than once; the first, at facilities.xlsx row {first}, is kept")
+
+
+def staff_listed_twice_by_staff_id(inbox: Path) -> Bad:
+    first = row_number(inbox, "staff_2023.csv", {"staff_id": "S05"})
+    [row] = append_rows(inbox, "staff_2023.csv", [
+        {"staff_id": "S05", "姓名": "张五", "facility_id": "H1", "year": "2023", "category": "注册护士", "specialty": "护理"},
+    ])
+    return Bad(row, f"this person (人员编码 staff_id S05) is already listed for 2023 at staff_2023.csv row {first}")
+
+
+def staff_listed_twice_by_id_number(inbox: Path) -> Bad:
+    id_number = "410102199001021234"  # 李二 of T1, who has no 人员编码
+    first = row_number(inbox, "staff_2023.csv", {"身份证号": id_number})
+    [row] = append_rows(inbox, "staff_2023.csv", [
+        {"身份证号": id_number, "姓名": "李二", "facility_id": "T1", "year": "2023", "category": "注册护士", "specialty": "护理"},
+    ])
+    return Bad(row, f"this person (身份证号 id_number) is already listed for 2023 at staff_2023.csv row {first}",
+               absent=(id_number,))
+
+
+def staff_without_staff_id_or_id_number(inbox: Path) -> Bad:
+    [row] = append_rows(inbox, "staff_2023.csv", [
+        {"姓名": "王六", "facility_id": "H2", "year": "2023", "category": "注册护士", "specialty": "护理"},
+    ])
+    return Bad(row, "人员编码 (staff_id) and 身份证号 (id_number) are both empty: one of them is required")
+
+
+def public_health_of_unknown_region(inbox: Path) -> Bad:
+    [row] = append_rows(inbox, "public_health_2023.xlsx", [
+        {"区划代码": "411098", "年份": "2023", "指标代码": "life_expectancy", "指标值": "78.1"},
+    ])
+    return Bad(row, "区划代码 (region_code) 411098 is not in the regions list")
+
+
+def public_health_of_unknown_indicator(inbox: Path) -> Bad:
+    # beds_per_1k is in the catalog, but computed from facility_stats, not reported.
+    [row] = append_rows(inbox, "public_health_2023.xlsx", [
+        {"区划代码": "411003", "年份": "2023", "指标代码": "beds_per_1k", "指标值": "4.3"},
+    ])
+    return Bad(row, "指标代码 (indicator_code) beds_per_1k is not a reported indicator of the catalog (expectations/indicators.yaml)")
+
+
+def public_health_given_twice(inbox: Path) -> Bad:
+    first = row_number(inbox, "public_health_2023.xlsx", {"区划代码": "411000", "指标代码": "life_expectancy"})
+    [row] = append_rows(inbox, "public_health_2023.xlsx", [
+        {"区划代码": "411000", "年份": "2023", "指标代码": "life_expectancy", "指标值": "77.5"},
+    ])
+    return Bad(row, f"life_expectancy of 411000 for 2023 is already given at public_health_2023.xlsx row {first}")
+
+
+def neither_numerator_nor_value(inbox: Path) -> Bad:
+    [row] = append_rows(inbox, "public_health_2023.xlsx", [
+        {"区划代码": "411003", "年份": "2023", "指标代码": "life_expectancy"},
+    ])
+    return Bad(row, "分子 (numerator) and 指标值 (value) are both empty: one of them is required")
+
+
+def denominator_zero(inbox: Path) -> Bad:
+    # Not a share (per 100,000 live births), so only the denominator rule applies.
+    [row] = append_rows(inbox, "public_health_2023.xlsx", [
+        {"区划代码": "411003", "年份": "2023", "指标代码": "maternal_mortality_per_100k", "分子": "1", "分母": "0"},
+    ])
+    return Bad(row, "分母 (denominator) 0 is not above zero")
+
+
 @dataclass(frozen=True)
 class RowCase:
     id: str
@@ -310,7 +469,58 @@ ROW_CASES = [
             "region_code", "unknown_region"),
     RowCase("share numerator above denominator", share_numerator_above_denominator, "public_health",
             "public_health_2023.xlsx", "numerator", "share_numerator_within_denominator"),
+    RowCase("statistics of an unknown facility", statistics_of_unknown_facility, "facility_stats",
+            "facility_stats_2023.csv", "facility_id", "unknown_facility"),
+    RowCase("region listed twice", region_listed_twice, "regions", "regions.csv", "region_code", "duplicate"),
+    RowCase("region of an unknown parent", region_of_unknown_parent, "regions", "regions.csv",
+            "parent_code", "unknown_parent"),
+    RowCase("region of an unknown successor", region_of_unknown_successor, "regions", "regions.csv",
+            "replaced_by", "unknown_successor"),
+    RowCase("region code of the wrong length", region_code_of_wrong_length, "regions", "regions.csv",
+            "region_code", "code_format"),
+    RowCase("region without a parent", region_without_parent, "regions", "regions.csv", "parent_code", "parent_required"),
+    RowCase("population of an unknown region", population_of_unknown_region, "population", "population_2023.csv",
+            "region_code", "unknown_region"),
+    RowCase("population given twice", population_given_twice, "population", "population_2023.csv",
+            "region_code", "duplicate"),
+    RowCase("facility listed twice", facility_listed_twice, "facilities", "facilities.xlsx", "facility_id", "duplicate"),
+    RowCase("staff listed twice by staff_id", staff_listed_twice_by_staff_id, "staff", "staff_2023.csv",
+            "staff_id", "duplicate"),
+    RowCase("staff listed twice by id_number", staff_listed_twice_by_id_number, "staff", "staff_2023.csv",
+            "id_number", "duplicate"),
+    RowCase("staff without staff_id or id_number", staff_without_staff_id_or_id_number, "staff", "staff_2023.csv",
+            "staff_id", "person_required"),
+    RowCase("public health of an unknown region", public_health_of_unknown_region, "public_health",
+            "public_health_2023.xlsx", "region_code", "unknown_region"),
+    RowCase("public health of an unknown indicator", public_health_of_unknown_indicator, "public_health",
+            "public_health_2023.xlsx", "indicator_code", "unknown_indicator"),
+    RowCase("public health figure given twice", public_health_given_twice, "public_health",
+            "public_health_2023.xlsx", "indicator_code", "duplicate"),
+    RowCase("neither numerator nor value", neither_numerator_nor_value, "public_health", "public_health_2023.xlsx",
+            "numerator", "numerator_or_value_required"),
+    RowCase("denominator zero", denominator_zero, "public_health", "public_health_2023.xlsx",
+            "denominator", "denominator_positive"),
 ]
+
+# Rules of the input contract (expectations/sources.yaml, pipelines/ingestion.py), not of a quality suite.
+CONTRACT_RULES = {"type", "required", "code_list", "range"}
+
+
+def suite_rules() -> set[tuple[str, str]]:
+    """(source, rule) of every rule of every quality suite, expectations/quality/<source>.yaml."""
+    sources = set(SOURCES) | {
+        p.stem for p in QUALITY_DIR.glob("*.yaml") if "rules" in (yaml.safe_load(p.read_text(encoding="utf-8")) or {})
+    }
+    return {(source, rule.rule) for source in sources for rule in load_quality_suite(source).rules}
+
+
+def test_every_rule_of_every_quality_suite_has_a_corruption_case():
+    rules = suite_rules()
+    cased = {(c.source, c.rule) for c in ROW_CASES}
+    assert {source for source, _ in rules} == set(SOURCES)
+    assert sorted(rules - cased) == [], "rules of expectations/quality/*.yaml without a case in ROW_CASES"
+    # and no case names a rule that is neither a contract rule nor in its suite (renamed or removed)
+    assert sorted((s, r) for s, r in cased - rules if r not in CONTRACT_RULES) == []
 
 
 @dataclass
@@ -337,13 +547,15 @@ def test_a_row_breaking_a_rule_is_quarantined_and_every_row_is_accounted_for(row
     bad = row_level.bad[case.id]
     rows = query(
         row_level.published,
-        'SELECT "column", rule, reason FROM marts.quarantine WHERE source = ? AND file = ? AND row_number = ?',
+        'SELECT "column", rule, reason, raw_values FROM marts.quarantine WHERE source = ? AND file = ? AND row_number = ?',
         [case.source, case.file, bad.row],
     )
     assert len(rows) == 1, rows
-    [(column, rule, reason)] = rows
+    [(column, rule, reason, raw_values)] = rows
     assert (column, rule) == (case.column, case.rule)
     assert bad.reason in reason
+    for secret in bad.absent:
+        assert secret not in reason and secret not in (raw_values or ""), (reason, raw_values)
     received = input_rows(row_level.inbox, case.source)
     assert received == staged_count(row_level.published, case.source) + quarantined_count(row_level.published, case.source)
 

@@ -64,6 +64,10 @@ def test_blocking_checks_guard_the_inputs_and_norm_checks_only_warn():
     plans = {p["plan_id"] for p in load_catalog().plans}
     warn = {c.name for c in graph.asset_check_keys if c.asset_key == dg.AssetKey("norm_results")}
     assert warn == {f"norms_{p}" for p in plans}
+    # row-level rules quarantine rows and warn; they never stop a run
+    for source in SOURCES:
+        checks = {c.name for c in graph.asset_check_keys if c.asset_key == dg.AssetKey(f"stg_{source}")}
+        assert checks - {"rows_accounted", "quarantine_share"} == {"quality_rules"}, source
 
 
 def test_the_nightly_job_builds_everything_in_one_process():

@@ -14,7 +14,7 @@ from pipelines.contract import load_sources
 from pipelines.metadata import markdown_table
 from pipelines.resources import Warehouse, run_sql
 from pipelines.settings import REPO_ROOT, SQL_DIR
-from pipelines.validation import QUALITY_DIR, apply_quality_suite, load_quality_suite
+from pipelines.validation import QUALITY_DIR, QualitySuite, apply_quality_suite, load_quality_suite
 
 @dataclass(frozen=True)
 class StagingModel:
@@ -37,12 +37,30 @@ def _row_counts(con, source: str) -> tuple[int, int, int]:
     rejected = con.execute(f"SELECT count(*) FROM staging.{source}_rejected").fetchall()[0][0]
     return received, staged, rejected
 
-def _reason_table(con, source: str) -> dg.MetadataValue:
+CONTRACT_FILE = "expectations/sources.yaml"
+
+
+def _rule_source(suite: QualitySuite, rule: str) -> str:
+    """Where a rule is written: the source's quality suite, or the input contract (type, required, code list, range)."""
+    if suite.path and rule in {r.rule for r in suite.rules}:
+        return str(suite.path.relative_to(REPO_ROOT))
+    return CONTRACT_FILE
+
+
+def _reason_table(con, source: str, suite: QualitySuite) -> dg.MetadataValue:
     rows = con.execute(
         f"SELECT rule, \"column\", count(*) AS n, any_value(file || ' row ' || row_number) AS example, any_value(reason)"
-        f" FROM staging.{source}_rejected GROUP BY ALL ORDER BY n DESC LIMIT 20"
+        f" FROM staging.{source}_rejected GROUP BY ALL ORDER BY n DESC, rule LIMIT 20"
     ).fetchall()
-    return markdown_table(["rule", "column", "rows", "example", "reason"], rows)
+    return markdown_table(["rule", "column", "rows", "example", "reason", "rule source"],
+                          [(*row, _rule_source(suite, row[0])) for row in rows])
+
+
+def _rejected_sample(con, source: str, limit: int = 10) -> dg.MetadataValue:
+    rows = con.execute(
+        f"SELECT file, row_number, \"column\", rule, reason FROM staging.{source}_rejected ORDER BY file, row_number LIMIT {limit}"
+    ).fetchall()
+    return markdown_table(["file", "row", "column", "rule", "reason"], rows)
 
 def build_staging_asset(model: StagingModel) -> dg.AssetsDefinition:
     source = load_sources()[model.source]
@@ -66,6 +84,12 @@ def build_staging_asset(model: StagingModel) -> dg.AssetsDefinition:
                 description="Every row received is either staged or quarantined: rows in = staged + quarantined.",
             ),
             dg.AssetCheckSpec(
+                "quality_rules", asset=name,
+                description=f"No row breaks a rule of the contract (expectations/sources.yaml) or of the quality suite "
+                f"(expectations/quality/{source.name}.yaml). WARN: the rows that do are quarantined with their reason, "
+                "the others are staged.",
+            ),
+            dg.AssetCheckSpec(
                 "quarantine_share", asset=name, blocking=True,
                 description=f"No more than the share of rows set in expectations/quality/{source.name}.yaml "
                 "(max_quarantined_share, defaults in expectations/quality/defaults.yaml) is quarantined: "
@@ -75,7 +99,6 @@ def build_staging_asset(model: StagingModel) -> dg.AssetsDefinition:
     )
     def staging_asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect(context.run.run_id) as con:
-            run_sql(con, "macros")
             run_sql(con, f"staging/{source.name}")
             started = time.perf_counter()
             rule_failures = apply_quality_suite(con, source.name, f"{source.name}_checked", warehouse.docs_dir)
@@ -84,10 +107,11 @@ def build_staging_asset(model: StagingModel) -> dg.AssetsDefinition:
             for follow_up in model.then:
                 run_sql(con, follow_up)
             received, staged, rejected = _row_counts(con, source.name)
-            reasons = _reason_table(con, source.name)
+            suite = load_quality_suite(source.name)
+            reasons = _reason_table(con, source.name, suite)
+            sample = _rejected_sample(con, source.name)
         if rejected:
             context.log.warning(f"{rejected} of {received} {source.name} rows quarantined; see marts.quarantine.")
-        suite = load_quality_suite(source.name)
         share = rejected / received if received else 0.0
         return dg.MaterializeResult(
             metadata={
@@ -104,6 +128,14 @@ def build_staging_asset(model: StagingModel) -> dg.AssetsDefinition:
                     passed=received == staged + rejected,
                     severity=dg.AssetCheckSeverity.ERROR,
                     metadata={"received": received, "staged": staged, "quarantined": rejected},
+                ),
+                dg.AssetCheckResult(
+                    check_name="quality_rules",
+                    passed=rejected == 0,
+                    severity=dg.AssetCheckSeverity.WARN,
+                    description=f"{rejected} of {received} rows broke a rule and are in marts.quarantine with the reason",
+                    metadata={"rows_failed": rejected, "by_rule": reasons, "sample": sample,
+                              "rule_failures": dg.MetadataValue.json(rule_failures)},
                 ),
                 dg.AssetCheckResult(
                     check_name="quarantine_share",

@@ -55,11 +55,12 @@ tcm_capable AS (
     LEFT JOIN staging.facility_stats AS s USING (facility_id, year)
 ),
 attributes AS (
+    -- A facility without a grade (or ownership) fails a filter on it: 0, not "no data".
     SELECT y.facility_id, y.year, m.measure,
-           (list_contains(coalesce(m.facility_types, [f.facility_type]), f.facility_type)
-            AND (m.ownership IS NULL OR f.ownership = m.ownership)
-            AND (m.grades IS NULL OR list_contains(m.grades, f.grade))
-            AND (m.min_grade_level IS NULL OR g.level::INTEGER >= m.min_grade_level))::INTEGER::DOUBLE AS value
+           coalesce(list_contains(coalesce(m.facility_types, [f.facility_type]), f.facility_type)
+                    AND (m.ownership IS NULL OR f.ownership = m.ownership)
+                    AND (m.grades IS NULL OR list_contains(m.grades, f.grade))
+                    AND (m.min_grade_level IS NULL OR g.level::INTEGER >= m.min_grade_level), false)::INTEGER::DOUBLE AS value
     FROM facility_years AS y
     JOIN staging.facilities AS f USING (facility_id)
     LEFT JOIN ref.facility_grades AS g ON g.code = f.grade

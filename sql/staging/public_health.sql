@@ -1,12 +1,7 @@
 -- Public-health statistics (公共卫生统计), long form: one row per region, year and indicator, with the
--- region resolved to the code in force. A row needs a numerator or a value; the other rules (known region
--- and indicator, one figure per region, year and indicator, shares) are in expectations/quality/public_health.yaml.
+-- region resolved to the code in force. The rules (a numerator or a value, known region and indicator,
+-- one figure per region, year and indicator, shares) are in expectations/quality/public_health.yaml.
 CREATE OR REPLACE TEMP TABLE public_health_checked AS
-SELECT
-    p.* EXCLUDE (region_code, _problems), p.region_code AS filed_region_code, c.current_code AS region_code,
-    list_concat(p._problems, occurred([
-        CASE WHEN p.numerator IS NULL AND p.value IS NULL THEN problem('numerator', 'required',
-            '分子 (numerator) and 指标值 (value) are both empty: one of them is required') END
-    ])) AS _problems
+SELECT p.* EXCLUDE (region_code), p.region_code AS filed_region_code, c.current_code AS region_code
 FROM raw.public_health AS p
 LEFT JOIN staging.region_codes AS c ON c.region_code = p.region_code;
