@@ -160,12 +160,14 @@ def change_one_prefecture(inbox: Path) -> list[str]:
     """Edit one prefecture's facility reports (every bed count + 1), as a resubmission would."""
     import polars as pl
 
-    changed = []
-    for path in sorted(inbox.glob(f"facility_stats_{CHANGED_GROUP}.csv")):
-        frame = pl.read_csv(path, infer_schema=False)
-        frame.with_columns((pl.col("床位数").cast(pl.Int64) + 1).cast(pl.String)).write_csv(path)
-        changed.append(path.name)
-    return changed
+    # 许昌市 where the scale keeps it, else the first prefecture there is: a rerun with nothing changed measures nothing
+    candidates = sorted(inbox.glob(f"facility_stats_{CHANGED_GROUP}.csv")) or sorted(inbox.glob("facility_stats_*.csv"))[:1]
+    if not candidates:
+        raise SystemExit(f"no facility_stats file in {inbox} to change before the rerun")
+    [path] = candidates
+    frame = pl.read_csv(path, infer_schema=False)
+    frame.with_columns((pl.col("床位数").cast(pl.Int64) + 1).cast(pl.String)).write_csv(path)
+    return [path.name]
 
 
 def ratio(seconds: float, floor: float) -> str:
