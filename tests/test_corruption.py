@@ -565,6 +565,28 @@ def test_only_the_corrupted_rows_are_quarantined(row_level):
     assert query(row_level.published, "SELECT source, file, row_number FROM marts.quarantine ORDER BY ALL") == expected
 
 
+CONTRACT_FILE = "expectations/sources.yaml"
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_the_inspector_sees_each_broken_rule_on_the_asset_it_guards(row_level, source):
+    """The WARN check quality_rules of stg_<source>: how many rows failed, which rules, where each is written,
+    and a sample of the rows; the run is not stopped by it."""
+    [check] = [e for e in row_level.result.get_asset_check_evaluations()
+               if e.asset_check_key.name == "quality_rules" and e.asset_key == dg.AssetKey(f"stg_{source}")]
+    cases = [c for c in ROW_CASES if c.source == source]
+    assert (check.passed, check.severity) == (False, dg.AssetCheckSeverity.WARN)
+    assert check.metadata["rows_failed"].value == len(cases)
+    by_rule = check.metadata["by_rule"].value.splitlines()
+    for case in cases:
+        written_in = CONTRACT_FILE if case.rule in CONTRACT_RULES else f"expectations/quality/{source}.yaml"
+        assert any(line.startswith(f"| {case.rule} | {case.column} |") and line.endswith(f"| {written_in} |")
+                   for line in by_rule), (case.id, by_rule)
+    sample = check.metadata["sample"].value.splitlines()[2:]  # below the header and its rule
+    shown = sorted((case.file, row_level.bad[case.id].row) for case in cases)[:10]
+    assert [tuple(line.split(" | ")[:2]) for line in sample] == [(f"| {f}", str(r)) for f, r in shown]
+
+
 # ================================================================== 2. structural failures → no publish
 
 
