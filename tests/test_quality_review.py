@@ -5,6 +5,8 @@ Outliers: six counties of prefecture 419900 report beds_per_1k 14, 11, 12, 13, 1
   modified z of 40 = 0.6745 × 26.5 / 1.0 = 17.87425 → extreme (above 5); of 11 = 1.68625 → fine.
 Consistency over time: county 419901 reports 10, 10, 10, 14 in 2020–2023: 2023 is 40% above the mean
   of the three previous years (limit 33%) → flagged; 2021 has only one previous year → insufficient data.
+  County 419905 reports 100, 10, 10, 10, 14 in 2019–2023: only the three preceding years count, so 2023 is
+  again |14 − 10| / 10 = 0.4 (not |14 − 32.5| / 32.5 over all four), and 2022 is |10 − 40| / 40 = 0.75.
 Related figures: 419902 has 3,500 live births for 100,000 residents in 2023: 35‰ > 30‰ → flagged.
 Completeness: in 2022 county 419901 reports 1 of the 5 required indicators → 20% < 90% → flagged.
 """
@@ -42,6 +44,8 @@ def con(tmp_path):
     for year, value in ((2020, 10), (2021, 10), (2022, 10)):
         con.execute("INSERT INTO marts.indicator_values VALUES ('419901', 'county', ?, 'beds_per_1k', NULL, NULL, ?, NULL)", [year, value])
     con.execute("UPDATE marts.indicator_values SET value = 14 WHERE region_code = '419901' AND year = 2023 AND indicator_code = 'beds_per_1k'")
+    for year, value in ((2019, 100), (2020, 10), (2021, 10), (2022, 10)):
+        con.execute("INSERT INTO marts.indicator_values VALUES ('419905', 'county', ?, 'beds_per_1k', NULL, NULL, ?, NULL)", [year, value])
     con.execute("INSERT INTO staging.region_measures VALUES ('419902', 2023, 'live_births', 3500), ('419903', 2023, 'live_births', 800)")
     evaluate_data_quality_review(con, tmp_path / "docs")
     run_sql(con, "marts/data_quality_flags")
@@ -65,6 +69,9 @@ def test_consistency_over_time(con):
     assert ("419901", 2023, "beds_per_1k", 0.4, "flagged", "warning") in rows
     insufficient = {r[1] for r in rows if r[4] == "insufficient_data" and r[2] == "beds_per_1k" and r[0] == "419901"}
     assert insufficient == {2020, 2021, 2022}  # 0, 1 and 2 previous years: 3 are needed
+    judged = [r for r in rows if r[0] == "419905" and r[4] != "insufficient_data"]
+    assert judged == [("419905", 2022, "beds_per_1k", 0.75, "flagged", "warning"),
+                      ("419905", 2023, "beds_per_1k", 0.4, "flagged", "warning")]
 
 
 def test_related_figures(con):

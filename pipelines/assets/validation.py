@@ -110,7 +110,7 @@ def _dqr_check(con, check: str) -> dg.AssetCheckResult:
 def data_quality_flags(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """数据质量标记 marts.data_quality_flags: the WHO Data Quality Review on the indicator values — counties
     that did not report every required indicator (completeness, 90%), values that moved more than 33% from
-    the mean of the previous years, counties far from their peers (modified z-score above 3.5 or 5), and
+    the mean of the three preceding years, counties far from their peers (modified z-score above 3.5 or 5), and
     related figures that disagree (live births per 1,000 residents). Thresholds are in
     expectations/quality/data_quality_review.yaml. Flags are warnings: they never drop data."""
     with warehouse.connect(context.run.run_id) as con:

@@ -22,7 +22,7 @@ COMMENT ON COLUMN marts.data_quality_flags.check_name IS '检查 completeness �
 COMMENT ON COLUMN marts.data_quality_flags.region_code IS '区划代码 Region flagged';
 COMMENT ON COLUMN marts.data_quality_flags.year IS '年份 Year';
 COMMENT ON COLUMN marts.data_quality_flags.indicator_code IS '指标代码 Indicator (or related-figure check) flagged; empty for completeness';
-COMMENT ON COLUMN marts.data_quality_flags.statistic IS '统计量 Completeness share, relative change from the previous years'' mean, |modified z-score|, or the related-figure ratio';
+COMMENT ON COLUMN marts.data_quality_flags.statistic IS '统计量 Completeness share, relative change from the mean of the three preceding years, |modified z-score|, or the related-figure ratio';
 COMMENT ON COLUMN marts.data_quality_flags.limit_low IS '下限 Lowest acceptable statistic';
 COMMENT ON COLUMN marts.data_quality_flags.limit_high IS '上限 Highest acceptable statistic';
 COMMENT ON COLUMN marts.data_quality_flags.flag IS '标记 flagged 存疑 / insufficient_data 数据不足 (not a pass)';

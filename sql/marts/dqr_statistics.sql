@@ -28,12 +28,17 @@ completeness AS (
       ON v.region_code = c.region_code AND v.year = c.year AND v.indicator_code = r.indicator_code
     GROUP BY c.region_code, c.year
 ),
+-- the mean of the values of the preceding `previous_years` calendar years (a year not reported is left out)
 history AS (
-    SELECT v.region_code, v.year, v.indicator_code, v.value,
-           avg(v.value) OVER w AS previous_mean, count(v.value) OVER w AS previous_years
+    SELECT v.region_code, v.year, v.indicator_code, any_value(v.value) AS value,
+           avg(p.value) AS previous_mean, count(p.value) AS previous_years
     FROM marts.indicator_values AS v
+    LEFT JOIN marts.indicator_values AS p
+      ON p.region_code = v.region_code AND p.indicator_code = v.indicator_code
+     AND p.year BETWEEN v.year - (SELECT value::INT FROM setting WHERE check_name = 'consistency_over_time'
+                                  AND indicator_code = '*' AND setting = 'previous_years') AND v.year - 1
     WHERE v.level = 'county'
-    WINDOW w AS (PARTITION BY v.region_code, v.indicator_code ORDER BY v.year ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+    GROUP BY v.region_code, v.year, v.indicator_code
 ),
 time_consistency AS (
     SELECT 'consistency_over_time', h.region_code, h.year, h.indicator_code,
