@@ -79,7 +79,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         check_specs=[
             dg.AssetCheckSpec(
                 check_name, asset=f"raw_{source.name}", blocking=True,
-                description="Every file of the source can be read and has the required columns; "
+                description="文件可用 Every file of the source can be read and has the required columns; "
                 "a required source has at least one file. A failure stops the run before anything is published.",
             )
         ],

@@ -81,17 +81,17 @@ def build_staging_asset(model: StagingModel) -> dg.AssetsDefinition:
         check_specs=[
             dg.AssetCheckSpec(
                 "rows_accounted", asset=name, blocking=True,
-                description="Every row received is either staged or quarantined: rows in = staged + quarantined.",
+                description="行数核对 Every row received is either staged or quarantined: rows in = staged + quarantined.",
             ),
             dg.AssetCheckSpec(
                 "quality_rules", asset=name,
-                description=f"No row breaks a rule of the contract (expectations/sources.yaml) or of the quality suite "
+                description=f"质量规则 No row breaks a rule of the contract (expectations/sources.yaml) or of the quality suite "
                 f"(expectations/quality/{source.name}.yaml). WARN: the rows that do are quarantined with their reason, "
                 "the others are staged.",
             ),
             dg.AssetCheckSpec(
                 "quarantine_share", asset=name, blocking=True,
-                description=f"No more than the share of rows set in expectations/quality/{source.name}.yaml "
+                description=f"隔离比例 No more than the share of rows set in expectations/quality/{source.name}.yaml "
                 "(max_quarantined_share, defaults in expectations/quality/defaults.yaml) is quarantined: "
                 "more means the file is broken, not a few rows.",
             ),

@@ -53,7 +53,7 @@ def _plan_check(con, plan_id: str) -> dg.AssetCheckResult:
     check_specs=[
         dg.AssetCheckSpec(
             f"norms_{plan_id}", asset="norm_results",
-            description=f"Norms of plan {plan_id} met by every unit in its scope in the latest year (WARN: never blocks).",
+            description=f"规划标准 Norms of plan {plan_id} met by every unit in its scope in the latest year (WARN: never blocks).",
         )
         for plan_id in PLANS
     ],
@@ -103,7 +103,7 @@ def _dqr_check(con, check: str) -> dg.AssetCheckResult:
     owners=["team:data-engineering"],
     deps=["indicator_values", "measures"],
     check_specs=[
-        dg.AssetCheckSpec(check, asset="data_quality_flags", description=f"WHO Data Quality Review: {check} (WARN).")
+        dg.AssetCheckSpec(check, asset="data_quality_flags", description=f"数据质量评估 WHO Data Quality Review: {check} (WARN).")
         for check in DQR_CHECKS
     ],
 )
