@@ -11,6 +11,7 @@ import yaml
 
 from pipelines.settings import EXPECTATIONS_DIR, REFERENCE_DIR
 
+CONTRACT_FILE = EXPECTATIONS_DIR / "sources.yaml"
 TYPES = {"code", "text", "integer", "decimal", "year", "date", "boolean"}
 
 
@@ -71,7 +72,7 @@ def _column(name: str, spec: dict) -> Column:
 
 
 @cache
-def load_sources(path: Path = EXPECTATIONS_DIR / "sources.yaml") -> dict[str, Source]:
+def load_sources(path: Path = CONTRACT_FILE) -> dict[str, Source]:
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))["sources"]
     return {
         name: Source(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from pipelines.contract import load_sources
+from pipelines.contract import CONTRACT_FILE, load_sources
 from pipelines.metadata import markdown_table
 from pipelines.resources import Warehouse, run_sql
 from pipelines.settings import REPO_ROOT, SQL_DIR
@@ -37,14 +37,11 @@ def _row_counts(con, source: str) -> tuple[int, int, int]:
     rejected = con.execute(f"SELECT count(*) FROM staging.{source}_rejected").fetchall()[0][0]
     return received, staged, rejected
 
-CONTRACT_FILE = "expectations/sources.yaml"
-
-
 def _rule_source(suite: QualitySuite, rule: str) -> str:
     """Where a rule is written: the source's quality suite, or the input contract (type, required, code list, range)."""
     if suite.path and rule in {r.rule for r in suite.rules}:
         return str(suite.path.relative_to(REPO_ROOT))
-    return CONTRACT_FILE
+    return str(CONTRACT_FILE.relative_to(REPO_ROOT))
 
 
 def _reason_table(con, source: str, suite: QualitySuite) -> dg.MetadataValue:
@@ -134,8 +131,7 @@ def build_staging_asset(model: StagingModel) -> dg.AssetsDefinition:
                     passed=rejected == 0,
                     severity=dg.AssetCheckSeverity.WARN,
                     description=f"{rejected} of {received} rows broke a rule and are in marts.quarantine with the reason",
-                    metadata={"rows_failed": rejected, "by_rule": reasons, "sample": sample,
-                              "rule_failures": dg.MetadataValue.json(rule_failures)},
+                    metadata={"rows_failed": rejected, "by_rule": reasons, "sample": sample},
                 ),
                 dg.AssetCheckResult(
                     check_name="quarantine_share",
