@@ -14,6 +14,7 @@ Completeness: in 2022 county 419901 reports 1 of the 5 required indicators → 2
 import duckdb
 import pytest
 
+from pipelines import validation
 from pipelines.validation import evaluate_data_quality_review
 from pipelines.resources import run_sql
 
@@ -22,7 +23,14 @@ REQUIRED = ["beds_per_1k", "physicians_per_1k", "nurses_per_1k", "gps_per_10k", 
 
 
 @pytest.fixture
-def con(tmp_path):
+def review_file():
+    """The settings the review runs with: expectations/quality/data_quality_review.yaml."""
+    return validation.DQR_FILE
+
+
+@pytest.fixture
+def con(tmp_path, review_file, monkeypatch):
+    monkeypatch.setattr(validation, "DQR_FILE", review_file)
     con = duckdb.connect()
     for schema in ("staging", "marts"):
         con.execute(f"CREATE SCHEMA {schema}")
@@ -82,3 +90,23 @@ def test_completeness(con):
     rows = flags(con, "completeness")
     assert ("419901", 2022, None, 0.2, "flagged", "warning") in rows
     assert all(r[1] != 2023 for r in rows)  # every county reports all five in 2023
+
+
+class TestAnIndicatorsOwnWindow:
+    """by_indicator overrides the window too: beds_per_1k averaged over 4 preceding years, 4 needed. 419905's
+    2023: |14 − (100 + 10 + 10 + 10) / 4| / 32.5 = 18.5 / 32.5; its 2022 has only 2019–2021 before it."""
+
+    @pytest.fixture
+    def review_file(self, tmp_path):
+        import yaml
+
+        spec = yaml.safe_load(validation.DQR_FILE.read_text(encoding="utf-8"))
+        spec["consistency_over_time"]["by_indicator"]["beds_per_1k"] = {"previous_years": 4, "min_previous_years": 4}
+        path = tmp_path / "data_quality_review.yaml"
+        path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+        return path
+
+    def test_the_window_is_the_indicators_own(self, con):
+        rows = [r for r in flags(con, "consistency_over_time") if r[0] == "419905"]
+        assert ("419905", 2023, "beds_per_1k", round(18.5 / 32.5, 6), "flagged", "warning") in rows
+        assert ("419905", 2022, "beds_per_1k", 0.75, "insufficient_data", None) in rows

@@ -33,10 +33,13 @@ history AS (
     SELECT v.region_code, v.year, v.indicator_code, any_value(v.value) AS value,
            avg(p.value) AS previous_mean, count(p.value) AS previous_years
     FROM marts.indicator_values AS v
+    LEFT JOIN setting AS py
+      ON py.check_name = 'consistency_over_time' AND py.indicator_code = v.indicator_code AND py.setting = 'previous_years'
     LEFT JOIN marts.indicator_values AS p
       ON p.region_code = v.region_code AND p.indicator_code = v.indicator_code
-     AND p.year BETWEEN v.year - (SELECT value::INT FROM setting WHERE check_name = 'consistency_over_time'
-                                  AND indicator_code = '*' AND setting = 'previous_years') AND v.year - 1
+     AND p.year BETWEEN v.year - coalesce(py.value, (SELECT value FROM setting WHERE check_name = 'consistency_over_time'
+                                                     AND indicator_code = '*' AND setting = 'previous_years'))::INT
+                    AND v.year - 1
     WHERE v.level = 'county'
     GROUP BY v.region_code, v.year, v.indicator_code
 ),
