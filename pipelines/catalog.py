@@ -37,7 +37,10 @@ NORM_FIELDS = {"norm_id", "indicator_code", "comparator", "threshold", "threshol
                "target_year", "milestones", "baseline", "scope", "condition", "domain", "trackable",
                "untrackable_reason", "quote", "note"}
 FACILITY_FILTER_FIELDS = {"facility_types", "ownership", "grades", "min_grade_level", "when"}
-MEASURE_FIELDS = {"code", "level", "source", "definition", "count", "flag", "zero_when_absent"}
+MEASURE_FIELDS = {"code", "level", "source", "definition", "count", "flag", "zero_when_absent", "staff"}
+STAFF_FILTER_FIELDS = {"categories", "category_flag", "any_of"}
+STAFF_CLAUSE_FIELDS = ("practice_categories", "scopes", "departments", "department_groups", "gp_registered", "gp_certificate")
+STAFF_CATEGORY_FLAGS = {"is_physician", "is_health_technician"}
 MILESTONE_FIELDS = {"year", "threshold", "threshold_high", "quote", "note"}
 NORM_ROW_KEYS = ("norm_id", "plan_id", "source_document", "indicator_code", "comparator", "threshold",
                  "threshold_high", "tolerance", "unit", "target_year", "scope_level", "facility_type", "condition",
@@ -85,14 +88,18 @@ class Catalog:
         rows = []
         for code, m in sorted(self.measures.items()):
             facility_filter = m.get("count") or m.get("flag") or {}
+            staff = m.get("staff")
             rows.append({
                 "measure": code, "level": m["level"], "source": m["source"], "definition": m["definition"],
-                "role": "count" if "count" in m else "flag" if "flag" in m else None,
+                "role": "count" if "count" in m else "flag" if "flag" in m else "staff" if staff is not None else None,
                 # A count with `when` is only known where facilities reported that measure: no report, no data.
                 "zero_when_absent": ("count" in m and "when" not in m["count"]) or bool(m.get("zero_when_absent")),
                 "facility_types": facility_filter.get("facility_types"), "ownership": facility_filter.get("ownership"),
                 "grades": [str(g) for g in facility_filter["grades"]] if "grades" in facility_filter else None,
                 "min_grade_level": facility_filter.get("min_grade_level"), "when_measure": facility_filter.get("when"),
+                "staff_categories": (staff or {}).get("categories"), "staff_category_flag": (staff or {}).get("category_flag"),
+                "staff_any_of": [{f: clause.get(f) for f in STAFF_CLAUSE_FIELDS} for clause in staff["any_of"]]
+                if staff and staff.get("any_of") else None,
             })
         return rows
 
@@ -175,9 +182,23 @@ def _check_indicators(spec: dict) -> list[str]:
     return errors
 
 
+def _staff_filter_errors(staff) -> list[str]:
+    """Who a staff measure counts: known fields, known category flag, clauses of known fields."""
+    if not isinstance(staff, dict):
+        return [f"field staff: must be a mapping of {sorted(STAFF_FILTER_FIELDS)}"]
+    errors = [f"field staff: unknown filter {f!r}" for f in sorted(set(staff) - STAFF_FILTER_FIELDS)]
+    if staff.get("category_flag") not in (None, *STAFF_CATEGORY_FLAGS):
+        errors.append(f"field staff: category_flag must be one of {sorted(STAFF_CATEGORY_FLAGS)}")
+    for clause in staff.get("any_of") or []:
+        errors += [f"field staff: unknown clause field {f!r}" for f in sorted(set(clause) - set(STAFF_CLAUSE_FIELDS))]
+    return errors
+
+
 def _measure_errors(measure: dict, measures: dict) -> list[str]:
-    """A measure's fields, and the facility filter of a registry count or flag."""
+    """A measure's fields, the facility filter of a registry count or flag, the person filter of a staff count."""
     errors = [f"unknown field {f!r}" for f in sorted(set(measure) - MEASURE_FIELDS)]
+    if "staff" in measure:
+        errors += _staff_filter_errors(measure["staff"])
     for role in ("count", "flag"):
         facility_filter = measure.get(role)
         if facility_filter is None:

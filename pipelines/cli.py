@@ -10,6 +10,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from pipelines.ingestion import inbox_files
 from pipelines.settings import SAMPLE_DIR, inbox_dir, warehouse_path
 
 
@@ -35,7 +36,7 @@ def run_failures(result: dg.ExecuteInProcessResult) -> list[str]:
     return reasons
 
 
-def summary(path) -> str:
+def summary(path, inbox: Path | None = None) -> str:
     with duckdb.connect(str(path), read_only=True) as con:
         run_id, built_at = con.execute("SELECT any_value(run_id), any_value(built_at) FROM marts.build_info").fetchall()[0]
         files = con.execute("SELECT count(*), sum(rows) FROM marts.build_info").fetchall()[0]
@@ -43,7 +44,12 @@ def summary(path) -> str:
             "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'staging' "
             "AND table_name IN ('regions','population','facilities','facility_stats','staff','public_health') ORDER BY 1"
         ).fetchall()
-        quarantined = con.execute("SELECT source, count(*) FROM marts.quarantine GROUP BY 1 ORDER BY 1").fetchall()
+        problems = con.execute(
+            "SELECT source, count(DISTINCT (file, sheet, row_number)) FILTER (WHERE row_set_aside),"
+            " count(*) FILTER (WHERE outcome = 'cell'), count(*) FILTER (WHERE outcome = 'flag')"
+            " FROM marts.quarantine GROUP BY 1 ORDER BY 1").fetchall()
+        left_out = con.execute("SELECT count(*) FROM marts.left_out_rows").fetchall()[0][0]
+        read = {f for (f,) in con.execute("SELECT file FROM marts.build_info").fetchall()}
         prefectures = con.execute(
             "SELECT v.region_code, r.region_name, v.year, v.indicator_code, round(v.value, 2) "
             "FROM marts.indicator_values v JOIN staging.regions r USING (region_code) "
@@ -57,9 +63,16 @@ def summary(path) -> str:
         f"Warehouse published: {path}",
         f"  run {run_id} at {built_at}, from {files[0]} files ({files[1]:,} rows)",
         "  staged: " + ", ".join(f"{t} {n:,}" for t, n in staged),
-        "  quarantined: " + (", ".join(f"{s} {n:,}" for s, n in quarantined) or "none"),
+        "  隔离 set aside (整行 rows / 单元格 cells / 标记 flags): "
+        + (", ".join(f"{s} {r:,}/{c:,}/{f:,}" for s, r, c, f in problems) or "无 none"),
+        f"  非数据行 rows left out as not data (合计、表头、表尾…): {left_out:,}",
         f"  marts.indicator_values: {indicator_rows:,} rows",
     ]
+    unread = sorted(f for f in inbox_files(inbox) if f not in read) if inbox else []
+    if unread:
+        lines.append("  未读取的文件 files not read (文件名不对应任何数据源 the name matches no source; see receipts/): "
+                     + ", ".join(unread))
+    lines.append(f"  回执 receipts for the statisticians: {Path(path).parent / 'receipts'}")
     if prefectures:
         lines.append(f"  plan jurisdictions, {prefectures[0][2]}:")
         lines += [f"    {code} {name:<8} {ind:<20} {value}" for code, name, _, ind, value in prefectures]
@@ -82,7 +95,7 @@ def run() -> int:
         for reason in failures:
             print(f"  - {reason}", file=sys.stderr)
         return 1
-    print(summary(warehouse_path()))
+    print(summary(warehouse_path(), inbox_dir()))
     return 0
 
 

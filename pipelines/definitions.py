@@ -16,6 +16,7 @@ from pipelines.assets.marts import (
     target_tracking,
 )
 from pipelines.assets.publish import warehouse_file
+from pipelines.assets.receipts import receipts
 from pipelines.assets.staging import staging_assets
 from pipelines.assets.validation import data_quality_flags, norm_results
 from pipelines.jobs import build_warehouse
@@ -30,7 +31,7 @@ defs = dg.Definitions(
         # staging
         *staging_assets,
         # marts
-        measures, quarantine, indicator_values, facility_indicators, dimensions, build_info,
+        measures, quarantine, receipts, indicator_values, facility_indicators, dimensions, build_info,
         # validation
         norm_results, data_quality_flags, target_tracking, plan_scorecard, coverage_gaps,
         # publish

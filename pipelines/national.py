@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from pipelines.ingestion import id_check_character
+
 from pipelines.settings import REFERENCE_DIR
 
 SEED = 20240101
@@ -237,15 +239,15 @@ def build_staff(rng: np.random.Generator, facilities: pl.DataFrame) -> pl.DataFr
         "region": region,
         "birth": pl.Series(birth).cast(pl.Date).dt.strftime("%Y%m%d"),
         "sequence": rng.integers(0, 1000, n),
-        "check": rng.choice(np.array(list("0123456789X")), n),
         "姓名": np.char.add(rng.choice(SURNAMES, n), rng.choice(SYLLABLES, n)),
         "机构代码": facility,
         "人员类别": category.astype(str),
-        "执业范围": specialty.astype(str),
+        "专业": specialty.astype(str),
     })
+    body = pl.format("{}{}{}", "region", "birth", pl.col("sequence").cast(pl.String).str.zfill(3))
     return staff.select(
-        pl.format("{}{}{}{}", "region", "birth", pl.col("sequence").cast(pl.String).str.zfill(3), "check").alias("身份证号"),
-        "姓名", "机构代码", pl.lit(LATEST).alias("年份"), "人员类别", "执业范围",
+        pl.concat_str(body, id_check_character(body)).alias("身份证号"),
+        "姓名", "机构代码", pl.lit(LATEST).alias("年份"), "人员类别", "专业",
     )
 
 

@@ -50,6 +50,11 @@ class Warehouse(dg.ConfigurableResource):
         """Great Expectations Data Docs (数据质量报告) of the latest runs: open index.html in a browser."""
         return self.published.parent / "docs"
 
+    @property
+    def receipts_dir(self) -> Path:
+        """Receipts (回执) for the statisticians: one CSV per inbox file, rewritten by every run."""
+        return self.published.parent / "receipts"
+
     def build_path(self, run_id: str) -> Path:
         return self.builds_dir / f"{run_id}.duckdb"
 

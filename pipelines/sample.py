@@ -7,10 +7,16 @@ right code formats, calibrated so that some norms are met and some are not. What
 - regions_2024.csv        UTF-8, English headers; includes the retired 许昌县 411023 (→ 建安区 411003)
 - population_*.csv        GBK, Chinese headers; 2019–2020 建安区 figures still filed under 411023;
                           two counties give only township figures
-- facilities_<city>.xlsx  XLSX, Chinese headers; some 建安区 facilities still filed under 411023
-- facility_stats_*.csv    GBK, Chinese headers, 是/否
-- staff_<year>.csv        UTF-8; Chinese headers and ID numbers (身份证号, 姓名) in odd years, English
-                          headers and staff ids in even years
+- facilities_<city>.xlsx  XLSX, Chinese headers; some 建安区 facilities still filed under 411023.
+                          许昌's is a registry saved from Excel: title and 填报单位 rows, a two-row header with
+                          医院等级 as 级 + 等, WS 218 class codes and labels mixed, 设置/主办单位, a 合计 row, a footer
+- facility_stats_2019_2023.csv  GBK, Chinese headers, 是/否
+- facility_stats_2024.xlsx      the annual report as a report: one sheet per prefecture, title with the year
+                          (no year column), unit row, two-row merged headers with units, 栏次 row, 合计 row,
+                          footer, and a 填表说明 sheet that is not data
+- staff_<year>.csv        UTF-8; odd years as the workforce form (卫健统2表) exports them: a title with the year,
+                          从事专业类别代码, 医师执业类别代码, 医师执业范围代码, 科室, ID numbers and names; even years
+                          English headers, staff ids and a one-word specialty
 - public_health.xlsx      XLSX, Chinese headers: maternal and infant deaths per live births, by county
 """
 
@@ -232,6 +238,10 @@ def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
     """XLSX with fixed zip timestamps, so the same data gives the same bytes."""
     buffer = io.BytesIO()
     frame.write_excel(buffer, worksheet="Sheet1", autofit=False)
+    _write_deterministic(buffer, path)
+
+
+def _write_deterministic(buffer: io.BytesIO, path: Path) -> None:
     with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for item in sorted(source.infolist(), key=lambda i: i.filename):
             data = source.read(item.filename)
@@ -266,8 +276,13 @@ def generate(out_dir: Path = SAMPLE_DIR) -> dict[str, int]:
     _write_gbk(population, out_dir / "population_2019_2024.csv")
     for prefecture, name in JURISDICTIONS.items():
         prefix = prefecture[:4]
-        _write_xlsx(facilities.filter(pl.col("区划代码").str.starts_with(prefix)), out_dir / f"facilities_{name}.xlsx")
-    _write_gbk(stats, out_dir / "facility_stats_2019_2024.csv")
+        mine = facilities.filter(pl.col("区划代码").str.starts_with(prefix))
+        if name == "xuchang":
+            _write_registry_report(mine, out_dir / f"facilities_{name}.xlsx")
+        else:
+            _write_xlsx(mine, out_dir / f"facilities_{name}.xlsx")
+    _write_gbk(stats.filter(pl.col("年份") < YEARS[-1]), out_dir / f"facility_stats_{YEARS[0]}_{YEARS[-2]}.csv")
+    _write_stats_report(stats.filter(pl.col("年份") == YEARS[-1]), facilities, regions, out_dir / f"facility_stats_{YEARS[-1]}.xlsx")
     _write_xlsx(public_health, out_dir / "public_health.xlsx")
     staff_rows = _write_staff(rng, people, facilities, out_dir)
     return {
@@ -286,13 +301,107 @@ def _write_staff(rng: np.random.Generator, people: list[tuple], facilities: pl.D
         total += len(rows)
         with (out_dir / f"staff_{year}.csv").open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
-            if year % 2:  # odd years: the personnel office's export, with ID numbers and names
-                writer.writerow(["身份证号", "姓名", "机构代码", "年份", "人员类别", "执业范围"])
-                writer.writerows((idn, name, fid, year, cat, spec) for _, idn, name, fid, cat, spec, _, _ in rows)
+            if year % 2:  # odd years: the workforce form's export (卫健统2表), with ID numbers and names
+                writer.writerow([f"卫生人力基本信息调查表（卫健统2表） {year}年"])
+                writer.writerow(["机构编码", "姓名", "身份证件号码", "从事专业类别代码", "医师执业类别代码", "医师执业范围代码", "科室实际名称"])
+                writer.writerows((fid, name, idn, *_workforce_form_fields(cat, spec)) for _, idn, name, fid, cat, spec, _, _ in rows)
             else:
                 writer.writerow(["staff_id", "facility_id", "year", "category", "specialty"])
                 writer.writerows((sid, fid, year, cat, spec) for sid, _, _, fid, cat, spec, _, _ in rows)
     return total
+
+
+# --- the real shapes of the forms ------------------------------------------------------------------------
+# The same people and facilities as the tidy files, written as the survey forms have them. The mapping keeps
+# every count: a physician's one-word specialty becomes 医师执业类别 and 执业范围, anybody else's a department.
+CATEGORY_CODES = {"执业医师": "11", "执业助理医师": "12", "注册护士": "21", "药师": "31", "技师": "41",
+                  "其他卫生技术人员": "69", "管理人员": "80", "工勤技能人员": "90"}
+PHYSICIAN_FIELDS = {  # specialty: (医师执业类别代码, 医师执业范围代码)
+    "全科医学": ("1", "21"), "内科": ("1", "11"), "外科": ("1", "12"), "妇产科": ("1", "13"), "儿科": ("1", "14"),
+    "精神科": ("1", "17"), "急诊医学": ("1", "22"), "公共卫生": ("3", "41"), "中医": ("4", "51"),
+}
+DEPARTMENTS = {"公共卫生": "预防保健科", "护理": "内科", "其他": "其他业务科室", "": ""}
+WS218 = {"综合医院": "A100", "中医医院": "A210", "妇幼保健院": "G100", "精神病医院": "A520", "乡镇卫生院": "C210",
+         "社区卫生服务中心": "B100", "社区卫生服务站": "B200", "村卫生室": "D600", "急救中心": "E100",
+         "疾病预防控制中心": "J100", "诊所": "D211"}
+SPONSORS = {"政府办": "卫生健康行政部门", "社会办": "企业"}
+GRADE_FIELDS = {"三级甲等": ("三级", "甲等"), "二级甲等": ("二级", "甲等"), "二级乙等": ("二级", "乙等"),
+                "一级甲等": ("一级", "甲等"), "未定级": ("未定级", ""), "": ("", "")}
+
+
+def _workforce_form_fields(category: str, specialty: str) -> tuple[str, str, str, str]:
+    """从事专业类别代码, 医师执业类别代码, 医师执业范围代码, 科室实际名称 of a person of the tidy files."""
+    if category in ("执业医师", "执业助理医师"):
+        practice, scope = PHYSICIAN_FIELDS[specialty]
+        return CATEGORY_CODES[category], practice, scope, ""
+    return CATEGORY_CODES[category], "", "", DEPARTMENTS[specialty]
+
+
+def _report_header(sheet, row: int, header: list) -> int:
+    """Write a two-row header: a plain label spans both rows, a (group, [labels]) pair spans its columns."""
+    col = 0
+    for item in header:
+        if isinstance(item, tuple):
+            group, labels = item
+            sheet.merge_range(row, col, row, col + len(labels) - 1, group)
+            sheet.write_row(row + 1, col, labels)
+            col += len(labels)
+        else:
+            sheet.merge_range(row, col, row + 1, col, item)
+            col += 1
+    return col
+
+
+def _write_registry_report(facilities: pl.DataFrame, path: Path) -> None:
+    """The registry as a commission saves it from Excel (机构名录): WS 218 codes on odd rows, labels on even."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("机构名录")
+    sheet.write(0, 0, f"许昌市医疗卫生机构名录（{YEARS[-1]}年）")
+    sheet.write(1, 0, "填报单位：许昌市卫生健康委员会")
+    _report_header(sheet, 2, ["序号", "机构名称", "组织机构代码", "卫生机构类别代码", "设置/主办单位", ("医院等级", ["级", "等"]), "行政区划代码"])
+    for i, (fid, name, kind, grade, owner, region) in enumerate(facilities.iter_rows()):
+        level, klass = GRADE_FIELDS[grade]
+        sheet.write_row(4 + i, 0, [i + 1, name, fid, WS218[kind] if i % 2 else kind, SPONSORS[owner], level, klass])
+        sheet.write_number(4 + i, 7, int(region))  # Excel keeps a region code as a number
+    end = 4 + facilities.height
+    sheet.write_row(end, 0, ["合计", f"{facilities.height}家"])
+    sheet.write(end + 2, 0, "单位负责人：（签章）    填表人：（签名）    报出日期：2025年1月15日")
+    book.close()
+    _write_deterministic(buffer, path)
+
+
+def _write_stats_report(stats: pl.DataFrame, facilities: pl.DataFrame, regions: pl.DataFrame, path: Path) -> None:
+    """The year's annual report (卫健统1表 汇总) as a workbook: one sheet per prefecture, the year in the title."""
+    import xlsxwriter
+
+    names = dict(regions.select("region_code", "region_name").iter_rows())
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    header = ["机构代码", ("床位", ["实有床位(张)", "其中:中医类床位数(张)"]), ("救护车", ["救护车(辆)", "其中:负压救护车(辆)"]),
+              "AED数(台)", "建筑面积业务用房面积(平方米)", "服务人口数(人)", "是否设置中医馆", "是否设置老年医学科", "网络带宽(Mbps)",
+              "出院人数(人)", "实际占用总床日数"]
+    prefecture_of = dict(facilities.select("机构代码", pl.col("区划代码").str.slice(0, 4)).iter_rows())
+    for prefecture in JURISDICTIONS:
+        rows = stats.filter(pl.col("机构代码").replace_strict(prefecture_of, default="") == prefecture[:4])
+        sheet = book.add_worksheet(names[prefecture])
+        sheet.write(0, 0, f"{names[prefecture]}医疗卫生机构年报（{YEARS[-1]}年）")
+        sheet.write(1, 0, "单位：张、辆、台、平方米、人、床日")
+        width = _report_header(sheet, 2, header)
+        sheet.write_row(4, 0, ["甲", *(str(k) for k in range(1, width))])
+        for i, row in enumerate(rows.drop("年份").iter_rows()):
+            fid, *figures = row
+            # thousands separators as typed, "—" where nothing is reported
+            cells = [f"{v:,}" if isinstance(v, int) and v >= 1000 else ("—" if v is None else v) for v in figures]
+            sheet.write_row(5 + i, 0, [fid, *cells])
+        end = 5 + rows.height
+        sheet.write_row(end, 0, ["合计", int(rows["床位数"].sum())])
+        sheet.write(end + 2, 0, "注：实有床位含加床超过半年的床位；负压救护车为救护车中的一部分。")
+    book.add_worksheet("填表说明").write(0, 0, "本表由各级卫生健康行政部门汇总报送。")
+    book.close()
+    _write_deterministic(buffer, path)
 
 
 def main() -> None:

@@ -28,7 +28,9 @@ class QualityRule:
     rule: str
     description: str
     column: str
-    message: str
+    message: dict  # {zh, en}: what the statistician reads, Chinese first
+    fix: dict = field(default_factory=lambda: {"zh": "请核实后重新报送", "en": "check it and send the file again"})
+    outcome: str = "row"  # row: the row is set aside; cell: the cell (column) alone; flag: kept and flagged
     expectation: str | None = None
     kwargs: dict = field(default_factory=dict)
     derived: dict = field(default_factory=dict)
@@ -43,7 +45,8 @@ class QualityRule:
     def placeholders(self) -> set[str]:
         import string
 
-        return {name for text in (self.column, self.message) for _, name, _, _ in string.Formatter().parse(text) if name}
+        texts = (self.column, self.message["zh"], self.message["en"])
+        return {name for text in texts for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 @dataclass(frozen=True)
@@ -167,9 +170,10 @@ def apply_quality_suite(con: duckdb.DuckDBPyConnection, source: str, checked: st
     return {rule: len(problems) for rule, problems in (found | row_found).items()}
 
 
-def _problem(rule: QualityRule, rowid: int, record: dict) -> tuple[int, str, str, str]:
+def _problem(rule: QualityRule, rowid: int, record: dict) -> tuple:
     record = _printable(record)
-    return rowid, rule.column.format(**record), rule.rule, rule.message.format(**record)
+    return (rowid, rule.column.format(**record), rule.rule, rule.outcome, rule.message["zh"].format(**record),
+            rule.message["en"].format(**record), rule.fix["zh"], rule.fix["en"])
 
 
 def _records(con, sql: str, params=None) -> list[dict]:
@@ -234,23 +238,31 @@ def _row_rule_failures(con, source: str, checked: str, suite: QualitySuite, docs
     derived = {name: expr for rule in rules for name, expr in rule.derived.items()}
     select = ", ".join(["rowid AS _rowid", *sorted(suite.columns), *(f"({e}) AS {n}" for n, e in derived.items())])
     expectations = [(rule.expectation, rule.kwargs | {"meta": {"rule": rule.rule}}) for rule in rules]
-    frame, failing = failing_rows(con, f"SELECT {select} FROM {checked} WHERE len(_problems) = 0", f"{source}_quality", expectations, docs_dir)
+    frame, failing = failing_rows(con, f"SELECT {select} FROM {checked} WHERE NOT list_contains(list_transform(_problems, lambda p: p.outcome), 'row')", f"{source}_quality", expectations, docs_dir)
     return {
         rule.rule: [_problem(rule, rowid, frame.loc[rowid].to_dict()) for rowid in rowids]
         for rule, rowids in zip(rules, failing)
     }
 
 
-def _add_problems(con, checked: str, problems: list[tuple[int, str, str, str]]) -> None:
-    """Append (rowid, column, rule, message) problems to the rows of `checked`, in rule order."""
+def _add_problems(con, checked: str, problems: list[tuple]) -> None:
+    """Append (rowid, column, rule, outcome, zh, en, fix_zh, fix_en) problems to the rows of `checked`, in
+    rule order, and set aside (null) the cells of the problems whose outcome is `cell`."""
     if not problems:
         return
-    con.execute("CREATE OR REPLACE TEMP TABLE quality_problems (_rowid BIGINT, seq INTEGER, col VARCHAR, rule VARCHAR, message VARCHAR)")
-    con.executemany("INSERT INTO quality_problems VALUES (?, ?, ?, ?, ?)",
-                    [(rowid, seq, col, rule, message) for seq, (rowid, col, rule, message) in enumerate(problems)])
+    con.execute("CREATE OR REPLACE TEMP TABLE quality_problems (_rowid BIGINT, seq INTEGER, col VARCHAR, rule VARCHAR,"
+                " outcome VARCHAR, zh VARCHAR, en VARCHAR, fix_zh VARCHAR, fix_en VARCHAR)")
+    con.executemany("INSERT INTO quality_problems VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(rowid, seq, *rest) for seq, (rowid, *rest) in enumerate(problems)])
+    # Cells first: updating the list of problems may move rows (and their rowid), updating a value does not.
+    cells = con.execute("SELECT DISTINCT col FROM quality_problems WHERE outcome = 'cell'").fetchall()
+    for (column,) in cells:
+        con.execute(f"UPDATE {checked} SET {column} = NULL WHERE rowid IN "
+                    f"(SELECT _rowid FROM quality_problems WHERE outcome = 'cell' AND col = ?)", [column])
     con.execute(
         f"""UPDATE {checked} AS c SET _problems = list_concat(c._problems, q.found)
-            FROM (SELECT _rowid, list({{'column': col, 'rule': rule, 'message': message}} ORDER BY seq) AS found
+            FROM (SELECT _rowid, list({{'column': col, 'header': NULL, 'value': NULL, 'rule': rule, 'outcome': outcome,
+                                        'zh': zh, 'en': en, 'fix_zh': fix_zh, 'fix_en': fix_en}} ORDER BY seq) AS found
                   FROM quality_problems GROUP BY _rowid) AS q
             WHERE c.rowid = q._rowid"""
     )

@@ -276,7 +276,13 @@ def test_registry_counts_and_flags_carry_their_filters(catalog):
         "measure": "facilities_general_hospital_grade2a_plus", "level": "region", "source": "facilities",
         "definition": None, "role": "count", "zero_when_absent": True, "facility_types": ["general_hospital"],
         "ownership": None, "grades": ["2A", "3A", "3B", "3"], "min_grade_level": None, "when_measure": None,
+        "staff_categories": None, "staff_category_flag": None, "staff_any_of": None,
     }
+    # a staff measure carries who it counts: the national GP definition, each clause a way to qualify
+    gps = measures["gps"]
+    assert (gps["role"], gps["staff_category_flag"], gps["staff_categories"]) == ("staff", "is_physician", None)
+    assert [{k: v for k, v in clause.items() if v is not None} for clause in gps["staff_any_of"]] == [
+        {"scopes": ["general_practice"]}, {"gp_registered": True}, {"gp_certificate": True}]
     # counted only where facilities reported the measure: no report is no data, not 0
     assert measures["facilities_primary_care_centre_with_tcm_hall"]["zero_when_absent"] is False
     assert (measures["government_run"]["role"], measures["government_run"]["ownership"]) == ("flag", "government")

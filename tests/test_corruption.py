@@ -4,15 +4,18 @@ Each case is a small function that corrupts a fresh copy of the inbox the way a 
 wrong (GBK files stay GBK, XLSX stays XLSX) and returns what that corruption must produce, worked out from
 the figures it wrote, never read back from the warehouse. Three outcomes, one parametrized test each.
 
-1. Row-level rules: the run succeeds, the row is in marts.quarantine with the rule's name, its file, its
-   spreadsheet row (the header is row 1) and its column, and for that source
-   rows in the inbox files = rows in staging.<source> + rows quarantined.
+1. Rules on rows and cells: the run succeeds, the problem is in marts.quarantine with the rule's name, its
+   file, its spreadsheet row (the header is row 1), its column and its outcome — the row set aside (what
+   identifies it cannot be used), the cell alone set aside (null in staging, the row's other figures used) or
+   the figure kept and flagged (a plausibility rule) — and for that source
+   rows in the inbox files = rows in staging.<source> + rows set aside.
    All these corruptions touch different rows, so they go into ONE inbox and one build.
 
    case                         file                      what is broken                              column                        rule
-   wrong type                   population_2023.csv GBK   常住人口 of 411003002 is "3.5万"            resident_population           type
-   empty required value         staff_2023.csv            人员类别 of S24 is empty                    category                      required
-   not in the code list         facilities.xlsx           new facility X2 of 机构类别 宠物医院        facility_type                 code_list
+   wrong type                   population_2023.csv GBK   常住人口 of 411003002 is "约3.5万"          resident_population           type
+   empty required value         staff_2023.csv            人员类别 of S24 is empty (kept as unknown)  category                      required
+   not in the code list         facilities.xlsx           new facility X2 of 机构类别 宠物医院 (kept   facility_type                 unknown_kept
+                                                          as other)
    below the contract minimum   facility_stats_2023.csv   救护车数 of T3 is -1                        ambulances                    range
    above the plausible maximum  facility_stats_2023.csv   床位数 of T2 is 12,000 (limit 10,000)       beds                          beds_plausible
    TCM beds > beds              facility_stats_2023.csv   中医床位数 of H1 2023 is 350 > 300 beds     tcm_beds                      tcm_beds_within_beds
@@ -33,6 +36,7 @@ the figures it wrote, never read back from the warehouse. Three outcomes, one pa
    population, unknown region   population_2023.csv GBK   new row for 411002003                       region_code                   unknown_region
    population given twice       population_2023.csv GBK   411003's 2023 figure again under 411023     region_code                   duplicate
    facility listed twice        facilities.xlsx           V1 listed a second time                     facility_id                   duplicate
+   hospital without a sponsor   facilities.xlsx           new hospital X4, 举办主体 empty (flag)      ownership                     ownership_required
    person twice, by 人员编码    staff_2023.csv            S05 listed a second time for 2023           staff_id                      duplicate
    person twice, by 身份证号    staff_2023.csv            李二 (no 人员编码) again for 2023; the      id_number                     duplicate
                                                           reason and raw values never show the number
@@ -54,7 +58,7 @@ the figures it wrote, never read back from the warehouse. Three outcomes, one pa
 
    unreadable file                public_health_2023.xlsx is garbage bytes (an optional source still blocks)
    required column missing        population_2023.csv (GBK) without 常住人口
-   too large a share quarantined  population_2023.csv with 126 rows, 7 of them 65+ > residents:
+   too large a share set aside    population_2023.csv with 126 rows, 7 of them of an unknown region:
                                   7 > 5% × 126 = 6.3 (population.yaml's limit; the default 10% would let it pass)
 
 3. WHO Data Quality Review flags (expectations/quality/data_quality_review.yaml): the run succeeds, nothing
@@ -182,7 +186,9 @@ def staged_count(path: Path, source: str) -> int:
 
 
 def quarantined_count(path: Path, source: str) -> int:
-    return query(path, "SELECT count(*) FROM marts.quarantine WHERE source = ?", [source])[0][0]
+    """Rows set aside (a row counts once, however many problems it has)."""
+    return query(path, "SELECT count(DISTINCT (file, sheet, row_number)) FROM marts.quarantine "
+                       "WHERE source = ? AND row_set_aside", [source])[0][0]
 
 
 def sha256(path: Path) -> str:
@@ -217,93 +223,94 @@ class Bad:
     """Where the corruption put the bad row, what its reason must mention and what the quarantined row
     (its reason and its raw values) must never show, such as an ID number."""
     row: int
-    reason: str
+    reason: str  # the Chinese part of the reason; the English part follows it in brackets
     absent: tuple[str, ...] = ()
 
 
 def wrong_type(inbox: Path) -> Bad:
-    row = set_cell(inbox, "population_2023.csv", {"区划代码": "411003002", "年份": "2023"}, "常住人口", "3.5万")
-    return Bad(row, "常住人口 (resident_population): '3.5万' is not a whole number")
+    # 3.5万 is a number (35,000); 约3.5万 ("about") is not
+    row = set_cell(inbox, "population_2023.csv", {"区划代码": "411003002", "年份": "2023"}, "常住人口", "约3.5万")
+    return Bad(row, "常住人口 的值 '约3.5万' 不是整数 (row {row}: 常住人口: '约3.5万' is not a whole number)")
 
 
 def empty_required(inbox: Path) -> Bad:
     row = set_cell(inbox, "staff_2023.csv", {"staff_id": "S24"}, "category", None)
-    return Bad(row, "(category) is empty but is required")
+    return Bad(row, "category 为必填项，但为空 (row {row}: category is empty but is required)")
 
 
 def not_in_code_list(inbox: Path) -> Bad:
     [row] = append_rows(inbox, "facilities.xlsx", [
         {"机构代码": "X2", "机构名称": "魏都区宠物医院", "机构类别": "宠物医院", "医院等级": "", "举办主体": "社会办", "区划代码": "411002"},
     ])
-    return Bad(row, "'宠物医院' is not in the code list facility_types")
+    return Bad(row, "机构类别 的值 '宠物医院' 不在代码表 facility_types 中，已按“other”保留")
 
 
 def below_minimum(inbox: Path) -> Bad:
     row = set_cell(inbox, "facility_stats_2023.csv", {"机构代码": "T3", "年份": "2023"}, "救护车数", "-1")
-    return Bad(row, "救护车数 (ambulances): -1 is below the minimum 0")
+    return Bad(row, "救护车数 的值 -1 小于最小值 0 (row {row}: 救护车数: -1 is below the minimum 0)")
 
 
 def above_plausible_maximum(inbox: Path) -> Bad:
     row = set_cell(inbox, "facility_stats_2023.csv", {"机构代码": "T2", "年份": "2023"}, "床位数", "12000")
-    return Bad(row, "床位数 (beds) 12000 is outside 0–10,000")
+    return Bad(row, "单个机构实有床位 12000 超过10000张，请核实 (row {row}: beds 12000 is above 10,000 for one facility")
 
 
 def tcm_beds_above_beds(inbox: Path) -> Bad:
     row = set_cell(inbox, "facility_stats_2023.csv", {"机构代码": "H1", "年份": "2023"}, "中医床位数", "350")
-    return Bad(row, "中医床位数 (tcm_beds) 350 is more than 床位数 (beds) 300")
+    return Bad(row, "中医床位数 350 多于实有床位 300 (row {row}: tcm_beds 350 is more than beds 300)")
 
 
 def inpatient_days_above_capacity(inbox: Path) -> Bad:
     days = 200 * 366 + 1  # H2 has 200 beds in 2023
     row = set_cell(inbox, "facility_stats_2023.csv", {"机构代码": "H2", "年份": "2023"}, "实际占用总床日数", str(days))
-    return Bad(row, f"实际占用总床日数 (inpatient_days) {days} is more than 床位数 (beds) 200 × 366")
+    return Bad(row, f"实际占用总床日数 {days} 超过实有床位 200 × 366（病床使用率超过100%），请核实")
 
 
 def negative_pressure_above_ambulances(inbox: Path) -> Bad:
     row = set_cell(inbox, "facility_stats_2023.csv", {"机构代码": "H2", "年份": "2022"}, "负压救护车数", "4")
-    return Bad(row, "负压救护车数 (negative_pressure_ambulances) 4 is more than 救护车数 (ambulances) 3")
+    return Bad(row, "负压救护车数 4 多于救护车数 3 (row {row}: negative_pressure_ambulances 4 is more than ambulances 3)")
 
 
 def older_above_residents(inbox: Path) -> Bad:
     row = set_cell(inbox, "population_2023.csv", {"区划代码": "411023", "年份": "2022"}, "65岁及以上人口", "45000")
-    return Bad(row, "65岁及以上人口 (population_65_plus) 45000 is more than 常住人口 (resident_population) 40000")
+    return Bad(row, "65岁及以上人口 45000 多于常住人口 40000 (row {row}: population_65_plus 45000 is more than resident_population 40000)")
 
 
 def births_above_ceiling(inbox: Path) -> Bad:
     row = set_cell(inbox, "population_2023.csv", {"区划代码": "411002001", "年份": "2023"}, "活产数", "1600")
-    return Bad(row, "活产数 (live_births) 1600 is more than 5% of 常住人口 (resident_population) 30000")
+    return Bad(row, "活产数 1600 超过常住人口 30000 的5%，请核实")
 
 
 def same_facility_and_year_twice(inbox: Path) -> Bad:
     first = row_number(inbox, "facility_stats_2023.csv", {"机构代码": "T1", "年份": "2023"})
     [row] = append_rows(inbox, "facility_stats_2023.csv", [{"机构代码": "T1", "年份": "2023", "床位数": "40", "救护车数": "1"}])
-    return Bad(row, f"statistics of T1 for 2023 are already given at facility_stats_2023.csv row {first}")
+    return Bad(row, f"机构 T1 2023 年的年报已在 facility_stats_2023.csv row {first} 报送，本行重复")
 
 
 def staff_of_unknown_facility(inbox: Path) -> Bad:
     [row] = append_rows(inbox, "staff_2023.csv", [
         {"staff_id": "S98", "姓名": "孙二", "facility_id": "H9", "year": "2023", "category": "注册护士", "specialty": "护理"},
     ])
-    return Bad(row, "机构代码 (facility_id) H9 is not in the facility registry")
+    return Bad(row, "机构代码 H9 不在机构名录中 (row {row}: facility_id H9 is not in the facility registry)")
 
 
 def facility_of_unknown_region(inbox: Path) -> Bad:
     [row] = append_rows(inbox, "facilities.xlsx", [
         {"机构代码": "X3", "机构名称": "无此区划的诊所", "机构类别": "诊所", "医院等级": "", "举办主体": "社会办", "区划代码": "411099"},
     ])
-    return Bad(row, "区划代码 (region_code) 411099 is not in the regions list")
+    return Bad(row, "区划代码 411099 不在行政区划名录中 (row {row}: region_code 411099 is not in the regions list)")
 
 
 def share_numerator_above_denominator(inbox: Path) -> Bad:
     [row] = append_rows(inbox, "public_health_2023.xlsx", [
         {"区划代码": "411003", "年份": "2023", "指标代码": "family_doctor_contract_pct", "分子": "70000", "分母": "60000"},
     ])
-    return Bad(row, "分子 (numerator) 70000 is more than 分母 (denominator) 60000 for the share family_doctor_contract_pct")
+    return Bad(row, "比例指标 family_doctor_contract_pct 的分子 70000 大于分母 60000")
 
 
 def statistics_of_unknown_facility(inbox: Path) -> Bad:
     [row] = append_rows(inbox, "facility_stats_2023.csv", [{"机构代码": "H8", "年份": "2023", "床位数": "100", "救护车数": "1"}])
-    return Bad(row, "机构代码 (facility_id) H8 is not in the facility registry")
+    return Bad(row, "机构代码 H8 不在机构名录中")
 
 
 def region_listed_twice(inbox: Path) -> Bad:
@@ -311,7 +318,7 @@ def region_listed_twice(inbox: Path) -> Bad:
     [row] = append_rows(inbox, "regions.csv", [
         {"region_code": "411003002001", "region_name": "小召村", "level": "village", "parent_code": "411003002"},
     ])
-    return Bad(row, f"区划代码 (region_code) 411003002001 is listed more than once; the first, at regions.csv row {first}, is kept")
+    return Bad(row, f"区划代码 411003002001 重复，保留首次出现的 regions.csv row {first}")
 
 
 def region_of_unknown_parent(inbox: Path) -> Bad:
@@ -319,7 +326,7 @@ def region_of_unknown_parent(inbox: Path) -> Bad:
     [row] = append_rows(inbox, "regions.csv", [
         {"region_code": "411004001", "region_name": "无上级镇", "level": "township", "parent_code": "411004"},
     ])
-    return Bad(row, "上级区划代码 (parent_code) 411004 is not in the regions list")
+    return Bad(row, "上级区划代码 411004 不在行政区划名录中")
 
 
 def region_of_unknown_successor(inbox: Path) -> Bad:
@@ -328,7 +335,7 @@ def region_of_unknown_successor(inbox: Path) -> Bad:
         {"region_code": "411001", "region_name": "许昌市市辖区", "level": "county", "parent_code": "411000",
          "valid_to": "2010-01-01", "replaced_by": "411005"},
     ])
-    return Bad(row, "继承区划代码 (replaced_by) 411005 is not in the regions list")
+    return Bad(row, "继承区划代码 411005 不在行政区划名录中")
 
 
 def region_code_of_wrong_length(inbox: Path) -> Bad:
@@ -336,21 +343,21 @@ def region_code_of_wrong_length(inbox: Path) -> Bad:
     [row] = append_rows(inbox, "regions.csv", [
         {"region_code": "41100300", "region_name": "错码镇", "level": "township", "parent_code": "411003"},
     ])
-    return Bad(row, "区划代码 (region_code) 41100300 has 8 digits; a township code has 9")
+    return Bad(row, "区划代码 41100300 为 8 位，township 级代码应为 9 位")
 
 
 def region_without_parent(inbox: Path) -> Bad:
     [row] = append_rows(inbox, "regions.csv", [
         {"region_code": "411006", "region_name": "无上级区", "level": "county", "parent_code": None},
     ])
-    return Bad(row, "上级区划代码 (parent_code) is empty; every county needs its parent")
+    return Bad(row, "上级区划代码为空，county 级区划须有上级")
 
 
 def population_of_unknown_region(inbox: Path) -> Bad:
     [row] = append_rows(inbox, "population_2023.csv", [
         {"区划代码": "411002003", "年份": "2023", "常住人口": "10000", "65岁及以上人口": "1500", "活产数": "80"},
     ])
-    return Bad(row, "区划代码 (region_code) 411002003 is not in the regions list")
+    return Bad(row, "区划代码 411002003 不在行政区划名录中")
 
 
 def population_given_twice(inbox: Path) -> Bad:
@@ -359,7 +366,7 @@ def population_given_twice(inbox: Path) -> Bad:
     [row] = append_rows(inbox, "population_2023.csv", [
         {"区划代码": "411023", "年份": "2023", "常住人口": "61000", "65岁及以上人口": "9100", "活产数": "510"},
     ])
-    return Bad(row, f"the population of 411003 for 2023 is already given at population_2023.csv row {first}")
+    return Bad(row, f"411003 2023 年的人口已在 population_2023.csv row {first} 报送，本行重复")
 
 
 def facility_listed_twice(inbox: Path) -> Bad:
@@ -368,7 +375,15 @@ def facility_listed_twice(inbox: Path) -> Bad:
         {"机构代码": "V1", "机构名称": "小召村卫生室", "机构类别": "村卫生室", "医院等级": "", "举办主体": "社会办",
          "区划代码": "411003002001", "备注": "note"},
     ])
-    return Bad(row, f"机构代码 (facility_id) V1 is listed more than once; the first, at facilities.xlsx row {first}, is kept")
+    return Bad(row, f"机构代码 V1 重复，保留首次出现的 facilities.xlsx row {first}")
+
+
+def hospital_without_sponsor(inbox: Path) -> Bad:
+    # a village clinic may leave 设置/主办单位 empty (村卫生室不填); a hospital may not
+    [row] = append_rows(inbox, "facilities.xlsx", [
+        {"机构代码": "X4", "机构名称": "魏都区康复医院", "机构类别": "专科医院", "医院等级": "", "举办主体": "", "区划代码": "411002"},
+    ])
+    return Bad(row, "机构 X4 的设置/主办单位为空，无法判断是否政府办")
 
 
 def staff_listed_twice_by_staff_id(inbox: Path) -> Bad:
@@ -376,16 +391,16 @@ def staff_listed_twice_by_staff_id(inbox: Path) -> Bad:
     [row] = append_rows(inbox, "staff_2023.csv", [
         {"staff_id": "S05", "姓名": "张五", "facility_id": "H1", "year": "2023", "category": "注册护士", "specialty": "护理"},
     ])
-    return Bad(row, f"this person (人员编码 staff_id S05) is already listed for 2023 at staff_2023.csv row {first}")
+    return Bad(row, f"此人（人员编码 staff_id S05）2023 年已在 staff_2023.csv row {first} 列出，本行重复")
 
 
 def staff_listed_twice_by_id_number(inbox: Path) -> Bad:
-    id_number = "410102199001021234"  # 李二 of T1, who has no 人员编码
+    id_number = "41010219900102123X"  # 李二 of T1, who has no 人员编码
     first = row_number(inbox, "staff_2023.csv", {"身份证号": id_number})
     [row] = append_rows(inbox, "staff_2023.csv", [
         {"身份证号": id_number, "姓名": "李二", "facility_id": "T1", "year": "2023", "category": "注册护士", "specialty": "护理"},
     ])
-    return Bad(row, f"this person (身份证号 id_number) is already listed for 2023 at staff_2023.csv row {first}",
+    return Bad(row, f"此人（身份证号 id_number）2023 年已在 staff_2023.csv row {first} 列出，本行重复",
                absent=(id_number,))
 
 
@@ -393,14 +408,14 @@ def staff_without_staff_id_or_id_number(inbox: Path) -> Bad:
     [row] = append_rows(inbox, "staff_2023.csv", [
         {"姓名": "王六", "facility_id": "H2", "year": "2023", "category": "注册护士", "specialty": "护理"},
     ])
-    return Bad(row, "人员编码 (staff_id) and 身份证号 (id_number) are both empty: one of them is required")
+    return Bad(row, "人员编码和身份证件号码均为空，至少须填一项")
 
 
 def public_health_of_unknown_region(inbox: Path) -> Bad:
     [row] = append_rows(inbox, "public_health_2023.xlsx", [
         {"区划代码": "411098", "年份": "2023", "指标代码": "life_expectancy", "指标值": "78.1"},
     ])
-    return Bad(row, "区划代码 (region_code) 411098 is not in the regions list")
+    return Bad(row, "区划代码 411098 不在行政区划名录中")
 
 
 def public_health_of_unknown_indicator(inbox: Path) -> Bad:
@@ -408,7 +423,7 @@ def public_health_of_unknown_indicator(inbox: Path) -> Bad:
     [row] = append_rows(inbox, "public_health_2023.xlsx", [
         {"区划代码": "411003", "年份": "2023", "指标代码": "beds_per_1k", "指标值": "4.3"},
     ])
-    return Bad(row, "指标代码 (indicator_code) beds_per_1k is not a reported indicator of the catalog (expectations/indicators.yaml)")
+    return Bad(row, "指标代码 beds_per_1k 不是指标目录中的上报指标")
 
 
 def public_health_given_twice(inbox: Path) -> Bad:
@@ -416,14 +431,14 @@ def public_health_given_twice(inbox: Path) -> Bad:
     [row] = append_rows(inbox, "public_health_2023.xlsx", [
         {"区划代码": "411000", "年份": "2023", "指标代码": "life_expectancy", "指标值": "77.5"},
     ])
-    return Bad(row, f"life_expectancy of 411000 for 2023 is already given at public_health_2023.xlsx row {first}")
+    return Bad(row, f"411000 2023 年的 life_expectancy 已在 public_health_2023.xlsx row {first} 报送，本行重复")
 
 
 def neither_numerator_nor_value(inbox: Path) -> Bad:
     [row] = append_rows(inbox, "public_health_2023.xlsx", [
         {"区划代码": "411003", "年份": "2023", "指标代码": "life_expectancy"},
     ])
-    return Bad(row, "分子 (numerator) and 指标值 (value) are both empty: one of them is required")
+    return Bad(row, "分子和指标值均为空，至少须填一项")
 
 
 def denominator_zero(inbox: Path) -> Bad:
@@ -431,7 +446,7 @@ def denominator_zero(inbox: Path) -> Bad:
     [row] = append_rows(inbox, "public_health_2023.xlsx", [
         {"区划代码": "411003", "年份": "2023", "指标代码": "maternal_mortality_per_100k", "分子": "1", "分母": "0"},
     ])
-    return Bad(row, "分母 (denominator) 0 is not above zero")
+    return Bad(row, "分母 0 不大于零 (row {row}: denominator 0 is not above zero)")
 
 
 @dataclass(frozen=True)
@@ -442,25 +457,26 @@ class RowCase:
     file: str
     column: str
     rule: str
+    outcome: str = "row"  # row set aside; cell set aside alone; flag (kept and flagged)
 
 
 ROW_CASES = [
-    RowCase("wrong type", wrong_type, "population", "population_2023.csv", "resident_population", "type"),
-    RowCase("empty required value", empty_required, "staff", "staff_2023.csv", "category", "required"),
-    RowCase("not in the code list", not_in_code_list, "facilities", "facilities.xlsx", "facility_type", "code_list"),
-    RowCase("below the minimum", below_minimum, "facility_stats", "facility_stats_2023.csv", "ambulances", "range"),
+    RowCase("wrong type", wrong_type, "population", "population_2023.csv", "resident_population", "type", "cell"),
+    RowCase("empty required value", empty_required, "staff", "staff_2023.csv", "category", "required", "flag"),
+    RowCase("not in the code list", not_in_code_list, "facilities", "facilities.xlsx", "facility_type", "unknown_kept", "cell"),
+    RowCase("below the minimum", below_minimum, "facility_stats", "facility_stats_2023.csv", "ambulances", "range", "cell"),
     RowCase("above the plausible maximum", above_plausible_maximum, "facility_stats", "facility_stats_2023.csv",
-            "beds", "beds_plausible"),
+            "beds", "beds_plausible", "flag"),
     RowCase("tcm beds above beds", tcm_beds_above_beds, "facility_stats", "facility_stats_2023.csv",
-            "tcm_beds", "tcm_beds_within_beds"),
+            "tcm_beds", "tcm_beds_within_beds", "cell"),
     RowCase("inpatient days above beds x 366", inpatient_days_above_capacity, "facility_stats",
-            "facility_stats_2023.csv", "inpatient_days", "inpatient_days_within_capacity"),
+            "facility_stats_2023.csv", "inpatient_days", "inpatient_days_within_capacity", "flag"),
     RowCase("negative-pressure above ambulances", negative_pressure_above_ambulances, "facility_stats",
-            "facility_stats_2023.csv", "negative_pressure_ambulances", "negative_pressure_within_ambulances"),
+            "facility_stats_2023.csv", "negative_pressure_ambulances", "negative_pressure_within_ambulances", "cell"),
     RowCase("65+ above residents", older_above_residents, "population", "population_2023.csv",
-            "population_65_plus", "older_within_population"),
+            "population_65_plus", "older_within_population", "cell"),
     RowCase("births above 5% of residents", births_above_ceiling, "population", "population_2023.csv",
-            "live_births", "live_births_plausible"),
+            "live_births", "live_births_plausible", "flag"),
     RowCase("same facility and year twice", same_facility_and_year_twice, "facility_stats", "facility_stats_2023.csv",
             "facility_id", "duplicate"),
     RowCase("staff of an unknown facility", staff_of_unknown_facility, "staff", "staff_2023.csv",
@@ -468,7 +484,7 @@ ROW_CASES = [
     RowCase("facility of an unknown region", facility_of_unknown_region, "facilities", "facilities.xlsx",
             "region_code", "unknown_region"),
     RowCase("share numerator above denominator", share_numerator_above_denominator, "public_health",
-            "public_health_2023.xlsx", "numerator", "share_numerator_within_denominator"),
+            "public_health_2023.xlsx", "numerator", "share_numerator_within_denominator", "cell"),
     RowCase("statistics of an unknown facility", statistics_of_unknown_facility, "facility_stats",
             "facility_stats_2023.csv", "facility_id", "unknown_facility"),
     RowCase("region listed twice", region_listed_twice, "regions", "regions.csv", "region_code", "duplicate"),
@@ -484,6 +500,8 @@ ROW_CASES = [
     RowCase("population given twice", population_given_twice, "population", "population_2023.csv",
             "region_code", "duplicate"),
     RowCase("facility listed twice", facility_listed_twice, "facilities", "facilities.xlsx", "facility_id", "duplicate"),
+    RowCase("hospital without its sponsor", hospital_without_sponsor, "facilities", "facilities.xlsx", "ownership",
+            "ownership_required", "flag"),
     RowCase("staff listed twice by staff_id", staff_listed_twice_by_staff_id, "staff", "staff_2023.csv",
             "staff_id", "duplicate"),
     RowCase("staff listed twice by id_number", staff_listed_twice_by_id_number, "staff", "staff_2023.csv",
@@ -499,11 +517,11 @@ ROW_CASES = [
     RowCase("neither numerator nor value", neither_numerator_nor_value, "public_health", "public_health_2023.xlsx",
             "numerator", "numerator_or_value_required"),
     RowCase("denominator zero", denominator_zero, "public_health", "public_health_2023.xlsx",
-            "denominator", "denominator_positive"),
+            "denominator", "denominator_positive", "cell"),
 ]
 
 # Rules of the input contract (expectations/sources.yaml, pipelines/ingestion.py), not of a quality suite.
-CONTRACT_RULES = {"type", "required", "code_list", "range"}
+CONTRACT_RULES = {"type", "required", "code_list", "unknown_kept", "range"}
 
 
 def suite_rules() -> set[tuple[str, str]]:
@@ -542,22 +560,37 @@ def row_level(tmp_path_factory) -> RowLevelBuild:
 
 
 @pytest.mark.parametrize("case", ROW_CASES, ids=[c.id for c in ROW_CASES])
-def test_a_row_breaking_a_rule_is_quarantined_and_every_row_is_accounted_for(row_level, case):
+def test_a_rule_broken_sets_aside_its_row_or_its_cell_or_flags_it_and_every_row_is_accounted_for(row_level, case):
     assert row_level.result.success, failure_messages(row_level.result)
     bad = row_level.bad[case.id]
     rows = query(
         row_level.published,
-        'SELECT "column", rule, reason, raw_values FROM marts.quarantine WHERE source = ? AND file = ? AND row_number = ?',
+        'SELECT "column", rule, outcome, row_set_aside, reason, raw_values FROM marts.quarantine '
+        'WHERE source = ? AND file = ? AND row_number = ?',
         [case.source, case.file, bad.row],
     )
     assert len(rows) == 1, rows
-    [(column, rule, reason, raw_values)] = rows
-    assert (column, rule) == (case.column, case.rule)
-    assert bad.reason in reason
+    [(column, rule, outcome, row_set_aside, reason, raw_values)] = rows
+    assert (column, rule, outcome, row_set_aside) == (case.column, case.rule, case.outcome, case.outcome == "row")
+    assert reason.startswith(f"第{bad.row}行 ") and bad.reason.format(row=bad.row) in reason, reason
+    assert (raw_values is not None) == (case.outcome == "row")  # the row as received, only where it is set aside
     for secret in bad.absent:
         assert secret not in reason and secret not in (raw_values or ""), (reason, raw_values)
     received = input_rows(row_level.inbox, case.source)
     assert received == staged_count(row_level.published, case.source) + quarantined_count(row_level.published, case.source)
+
+
+CELL_CASES = [c for c in ROW_CASES if c.outcome == "cell"]
+
+
+@pytest.mark.parametrize("case", CELL_CASES, ids=[c.id for c in CELL_CASES])
+def test_a_cell_set_aside_is_null_in_staging_and_its_row_is_staged(row_level, case):
+    """The row is staged (found by its file and row number), with that one cell empty — or, for a value of a
+    descriptive column not in its code list, kept as the list's 'other'."""
+    bad = row_level.bad[case.id]
+    staged = query(row_level.published, f'SELECT "{case.column}" FROM staging.{case.source} WHERE _file = ? AND _row = ?',
+                   [case.file, bad.row])
+    assert staged == [("other",)] if case.rule == "unknown_kept" else staged == [(None,)], staged
 
 
 def test_only_the_corrupted_rows_are_quarantined(row_level):
@@ -580,7 +613,7 @@ def test_the_inspector_sees_each_broken_rule_on_the_asset_it_guards(row_level, s
     by_rule = check.metadata["by_rule"].value.splitlines()
     for case in cases:
         written_in = CONTRACT_FILE if case.rule in CONTRACT_RULES else f"expectations/quality/{source}.yaml"
-        assert any(line.startswith(f"| {case.rule} | {case.column} |") and line.endswith(f"| {written_in} |")
+        assert any(line.startswith(f"| {case.rule} | {case.outcome} | {case.column} |") and line.endswith(f"| {written_in} |")
                    for line in by_rule), (case.id, by_rule)
     sample = check.metadata["sample"].value.splitlines()[2:]  # below the header and its rule
     shown = sorted((case.file, row_level.bad[case.id].row) for case in cases)[:10]
@@ -592,13 +625,13 @@ def test_the_inspector_sees_each_broken_rule_on_the_asset_it_guards(row_level, s
 
 def unreadable_xlsx(inbox: Path) -> str:
     (inbox / "public_health_2023.xlsx").write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8)
-    return "File public_health_2023.xlsx could not be read as XLSX"
+    return "文件 public_health_2023.xlsx 无法按 XLSX 读取 (file public_health_2023.xlsx could not be read as XLSX)"
 
 
 def required_column_missing(inbox: Path) -> str:
     path = inbox / "population_2023.csv"
     write_file(path, read_file(path).drop("常住人口"))
-    return "File population_2023.csv lacks the required column(s) 常住人口 (resident_population)"
+    return "文件 population_2023.csv 缺少必需的列 常住人口 (resident_population)"
 
 
 def too_large_a_share_quarantined(inbox: Path) -> str:
@@ -611,14 +644,14 @@ def too_large_a_share_quarantined(inbox: Path) -> str:
         for year in range(1960, 2020)
     ]
     bad = 7
-    for row in history[:bad]:
-        row["65岁及以上人口"] = str(int(row["常住人口"]) + 1)
+    for row in history[:bad]:  # filed under a region that is not in the list: the row is set aside
+        row["区划代码"] = "411002099"
     append_rows(inbox, "population_2023.csv", history)
     total = input_rows(inbox, "population")
     assert total >= min_rows and limit * total < bad, "the case must be over the limit"
     default = yaml.safe_load((QUALITY_DIR / "defaults.yaml").read_text(encoding="utf-8"))["max_quarantined_share"]
     assert bad <= float(default) * total, "and under the default limit, so population's own limit is what blocks"
-    return f"{bad} of {total} rows ({bad / total:.1%}) quarantined; the limit is {limit:.0%}"
+    return f"{bad} of {total} rows ({bad / total:.1%}) set aside; the limit is {limit:.0%}"
 
 
 STRUCTURAL_CASES = [

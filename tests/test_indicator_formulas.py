@@ -275,7 +275,7 @@ def write_formula_inbox(inbox: Path) -> Path:
     (inbox / "facility_stats.csv").write_bytes(stats.write_csv().encode("gbk"))
     pl.DataFrame(
         [(f"P{i:03d}", facility, YEAR, category, specialty or None) for i, (facility, category, specialty) in enumerate(STAFF)],
-        schema=["人员编码", "机构代码", "年份", "人员类别", "执业范围"], orient="row",
+        schema=["人员编码", "机构代码", "年份", "人员类别", "专业"], orient="row",
     ).write_csv(inbox / "staff.csv")
     reported = [(code, YEAR, indicator, float(n), float(d), None)
                 for indicator, figures in REPORTED.items() for code, (n, d) in zip((W, J), figures)]

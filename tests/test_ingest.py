@@ -28,10 +28,13 @@ def quarantined(path, source):
 
 
 def assert_rows_accounted(path):
+    """Rows in = rows staged + rows set aside + rows left out as not data, for every source."""
     for source, received in query(path, "SELECT source, sum(rows) FROM marts.build_info GROUP BY source"):
         staged = query(path, f"SELECT count(*) FROM staging.{source}")[0][0]
-        rejected = query(path, "SELECT count(*) FROM marts.quarantine WHERE source = ?", [source])[0][0]
-        assert received == staged + rejected, source
+        set_aside = query(path, "SELECT count(DISTINCT (file, sheet, row_number)) FROM marts.quarantine "
+                                "WHERE source = ? AND row_set_aside", [source])[0][0]
+        left_out = query(path, "SELECT count(*) FROM marts.left_out_rows WHERE source = ?", [source])[0][0]
+        assert received == staged + set_aside + left_out, source
 
 
 @pytest.fixture
@@ -73,7 +76,7 @@ def _rebuild(inbox, tmp_path):
     return result, published
 
 
-def test_a_cell_of_the_wrong_type_is_quarantined_with_file_row_and_column(inbox, tmp_path):
+def test_a_cell_of_the_wrong_type_is_set_aside_alone_with_file_row_and_column(inbox, tmp_path):
     stats = pl.read_csv(inbox / "facility_stats_2023.csv", encoding="gbk", infer_schema=False)
     stats = stats.with_columns(pl.when(pl.col("机构代码") == "T1").then(pl.lit("四十")).otherwise(pl.col("床位数")).alias("床位数"))
     (inbox / "facility_stats_2023.csv").write_bytes(stats.write_csv().encode("gbk"))
@@ -81,8 +84,11 @@ def test_a_cell_of_the_wrong_type_is_quarantined_with_file_row_and_column(inbox,
     assert result.success
     [(file, row, column, rule, reason, raw)] = quarantined(published, "facility_stats")
     assert (file, row, column, rule) == ("facility_stats_2023.csv", 3, "beds", "type")
-    assert reason == "床位数 (beds): '四十' is not a whole number"
-    assert '"四十"' in raw
+    assert reason == "第3行 床位数 的值 '四十' 不是整数 (row 3: 床位数: '四十' is not a whole number)"
+    assert raw is None  # the row is not set aside: only its cell
+    assert query(published, "SELECT outcome, value, header FROM marts.quarantine") == [("cell", "四十", "床位数")]
+    # The row's other figures are staged and counted: T1's 1 ambulance, with no beds.
+    assert query(published, "SELECT beds, ambulances FROM staging.facility_stats WHERE facility_id = 'T1'") == [(None, 1)]
     assert_rows_accounted(published)
 
 
@@ -104,8 +110,10 @@ def test_unknown_region_duplicate_id_and_unknown_facility_are_quarantined(inbox,
     assert result.success
     rows = {(row, column, rule): reason for _, row, column, rule, reason, _ in quarantined(published, "facilities")}
     assert rows == {
-        (8, "region_code", "unknown_region"): "区划代码 (region_code) 411099 is not in the regions list",
-        (9, "facility_id", "duplicate"): "机构代码 (facility_id) H1 is listed more than once; the first, at facilities.xlsx row 2, is kept",
+        (8, "region_code", "unknown_region"):
+            "第8行 区划代码 411099 不在行政区划名录中 (row 8: region_code 411099 is not in the regions list)",
+        (9, "facility_id", "duplicate"): "第9行 机构代码 H1 重复，保留首次出现的 facilities.xlsx row 2 "
+                                         "(row 9: facility_id H1 is listed more than once; the first, at facilities.xlsx row 2, is kept)",
     }
     [(_, row, column, rule, reason, raw)] = quarantined(published, "staff")
     assert (row, column, rule) == (19, "facility_id", "unknown_facility")
@@ -134,11 +142,11 @@ def _blocking_failures(result):
     "corrupt, expected",
     [
         (lambda inbox: (inbox / "regions.csv").unlink(),
-         "No file for the required source 'regions' (行政区划)"),
+         "没有必需的数据源 行政区划 的文件"),
         (lambda inbox: pl.read_csv(inbox / "regions.csv", infer_schema=False).drop("level").write_csv(inbox / "regions.csv"),
-         "File regions.csv lacks the required column(s) 级别 (level)"),
+         "文件 regions.csv 缺少必需的列 级别 (level)"),
         (lambda inbox: (inbox / "facilities.xlsx").write_bytes(b"not a spreadsheet"),
-         "File facilities.xlsx could not be read as XLSX"),
+         "文件 facilities.xlsx 无法按 XLSX 读取 (file facilities.xlsx could not be read as XLSX)"),
     ],
     ids=["missing required file", "missing required column", "unreadable file"],
 )
@@ -179,7 +187,7 @@ def test_a_reader_holding_the_old_file_is_never_blocked_and_never_sees_half_a_wa
     assert not list((published.parent / "builds").glob("*.duckdb.wal"))
 
 
-def test_a_quality_rule_of_the_suite_quarantines_the_row_with_the_rule_name(inbox, tmp_path):
+def test_a_quality_rule_of_the_suite_sets_its_cell_aside_with_the_rule_name(inbox, tmp_path):
     stats = pl.read_csv(inbox / "facility_stats_2023.csv", encoding="gbk", infer_schema=False)
     stats = stats.with_columns(
         pl.when((pl.col("机构代码") == "H2") & (pl.col("年份") == "2023")).then(pl.lit("5")).otherwise(pl.col("负压救护车数")).alias("负压救护车数"),
@@ -190,10 +198,14 @@ def test_a_quality_rule_of_the_suite_quarantines_the_row_with_the_rule_name(inbo
     assert result.success
     rows = {(row, column, rule): reason for _, row, column, rule, reason, _ in quarantined(published, "facility_stats")}
     assert rows == {
-        (3, "tcm_beds", "tcm_beds_within_beds"): "中医床位数 (tcm_beds) 50 is more than 床位数 (beds) 40",
+        (3, "tcm_beds", "tcm_beds_within_beds"): "第3行 中医床位数 50 多于实有床位 40 (row 3: tcm_beds 50 is more than beds 40)",
         (5, "negative_pressure_ambulances", "negative_pressure_within_ambulances"):
-            "负压救护车数 (negative_pressure_ambulances) 5 is more than 救护车数 (ambulances) 3",
+            "第5行 负压救护车数 5 多于救护车数 3 (row 5: negative_pressure_ambulances 5 is more than ambulances 3)",
     }
+    # The rule's outcome is `cell`: the doubtful cell is set aside and the row's other figures are counted.
+    assert query(published, "SELECT facility_id, beds, tcm_beds FROM staging.facility_stats WHERE facility_id = 'T1'") == [("T1", 40, None)]
+    assert query(published, "SELECT ambulances, negative_pressure_ambulances FROM staging.facility_stats "
+                            "WHERE facility_id = 'H2' AND year = 2023") == [(3, None)]
     assert_rows_accounted(published)
 
 
@@ -206,5 +218,6 @@ def test_too_large_a_share_quarantined_blocks_the_run(inbox, tmp_path):
     )
     pl.concat([staff, strays]).write_csv(inbox / "staff_2023.csv")
     result, _ = _rebuild(inbox, tmp_path)
-    assert any("120 of 137 rows (87.6%) quarantined; the limit is 10%" in (d or "") for d in _blocking_failures(result))
+    assert any("120 / 137 行（87.6%）整行未采用，超过上限 10%" in (d or "") and "120 of 137 rows (87.6%) set aside; the limit is 10%" in d
+               for d in _blocking_failures(result))
     assert query(published, "SELECT DISTINCT run_id FROM marts.build_info") == good_run

@@ -7,7 +7,8 @@ import polars as pl
 import pytest
 
 from pipelines.contract import load_sources
-from pipelines.ingestion import decode_text, ingest_source
+from pipelines.ingestion import ingest_source
+from pipelines.reading import decode_csv
 from pipelines.sample import generate
 from pipelines.settings import SAMPLE_DIR
 
@@ -34,17 +35,26 @@ def test_formats_as_statisticians_send_them(generated):
     population = (generated / "population_2019_2024.csv").read_bytes()
     with pytest.raises(UnicodeDecodeError):
         population.decode("utf-8")
-    assert decode_text(population)[1] == "gbk"
-    assert "常住人口" in decode_text(population)[0].splitlines()[0]
+    assert decode_csv(population)[1] == "gbk"
+    assert "常住人口" in decode_csv(population)[0].splitlines()[0]
     assert len(list(generated.glob("facilities_*.xlsx"))) == 5
-    assert pl.read_excel(generated / "facilities_xuchang.xlsx").columns[:3] == ["机构代码", "机构名称", "机构类别"]
+    assert pl.read_excel(generated / "facilities_yangzhou.xlsx").columns[:3] == ["机构代码", "机构名称", "机构类别"]
+    # and in the real shapes: a registry with a title above a two-row header, the annual report as a
+    # workbook of sheets with no year column, the workforce form's codes under a title
+    registry = pl.read_excel(generated / "facilities_xuchang.xlsx", has_header=False)
+    assert registry.row(0)[0] == "许昌市医疗卫生机构名录（2024年）" and registry.row(2)[5] == "医院等级" and registry.row(3)[5] == "级"
+    assert "合计" in registry.to_series(0).to_list()
+    import fastexcel
+    assert fastexcel.read_excel((generated / "facility_stats_2024.xlsx").read_bytes()).sheet_names == [
+        "许昌市", "佛山市", "扬州市", "宜昌市", "钦州市", "填表说明"]
+    assert (generated / "staff_2019.csv").read_text(encoding="utf-8").splitlines()[1].startswith("机构编码,姓名,身份证件号码,从事专业类别代码")
 
 
 def test_the_retired_county_code_is_used_as_in_real_files(generated):
     regions = pl.read_csv(generated / "regions_2024.csv", infer_schema=False)
     assert regions.filter(pl.col("region_code") == "411023")["replaced_by"].to_list() == ["411003"]
-    facilities = pl.concat([pl.read_excel(p, infer_schema_length=0) for p in generated.glob("facilities_*.xlsx")])
-    assert facilities.filter(pl.col("区划代码") == "411023").height >= 1
+    facilities = ingest_source(generated, load_sources()["facilities"], b"test").frame
+    assert facilities.filter(pl.col("region_code") == "411023").height >= 1
 
 
 def test_every_source_ingests_without_problems_at_realistic_scale(generated):

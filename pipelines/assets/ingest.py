@@ -1,10 +1,13 @@
 """Ingest stage (采集): inbox files → typed raw tables, one asset per source, plus the reference code lists."""
 
+import json
+
 import dagster as dg
 import polars as pl
 
 from pipelines.contract import Source, load_sources, read_code_list
 from pipelines.ingestion import FileReport, ingest_source, typing_fingerprint
+from pipelines.assets.receipts import write_structural_receipts
 from pipelines.metadata import markdown_table
 from pipelines.resources import Warehouse
 from pipelines.settings import REFERENCE_DIR
@@ -26,16 +29,34 @@ def reference_code_lists(context: dg.AssetExecutionContext, warehouse: Warehouse
 
 def _file_table(files) -> dg.MetadataValue:
     return markdown_table(
-        ["file", "format", "encoding", "rows", "ignored columns", "sha256"],
-        [(f.file, f.format, f.encoding, f.rows, ", ".join(f.ignored_columns), f.sha256[:12]) for f in files],
+        ["file 文件", "header row 表头行", "rows in 行数", "left out 非数据行", "encoding", "ignored columns 未用列",
+         "ignored sheets 未用工作表", "sha256"],
+        [(f.file, f.header_rows, f.rows, f.rows_left_out, f.encoding, ", ".join(f.ignored_columns),
+          "; ".join(f.ignored_sheets), f.sha256[:12]) for f in files],
     )
 
 INPUT_FILES_SCHEMA = {"source": pl.String, "file": pl.String, "sha256": pl.String, "bytes": pl.Int64,
-                      "format": pl.String, "encoding": pl.String, "rows": pl.Int64, "ignored_columns": pl.String}
+                      "format": pl.String, "encoding": pl.String, "rows": pl.Int64, "ignored_columns": pl.String,
+                      "header_rows": pl.String, "ignored_sheets": pl.String, "rows_left_out": pl.Int64,
+                      "headers": pl.String, "notes": pl.String}
 INPUT_FILES_DDL = (
     "CREATE TABLE IF NOT EXISTS raw.input_files (source VARCHAR, file VARCHAR, sha256 VARCHAR, bytes BIGINT,"
-    " format VARCHAR, encoding VARCHAR, rows BIGINT, ignored_columns VARCHAR, typing_fingerprint VARCHAR)"
+    " format VARCHAR, encoding VARCHAR, rows BIGINT, ignored_columns VARCHAR, header_rows VARCHAR,"
+    " ignored_sheets VARCHAR, rows_left_out BIGINT, headers VARCHAR, notes VARCHAR, typing_fingerprint VARCHAR)"
 )
+LEFT_OUT_DDL = (
+    "CREATE TABLE IF NOT EXISTS raw.left_out_rows (source VARCHAR, file VARCHAR, sheet VARCHAR, row_number BIGINT,"
+    " reason VARCHAR, reason_zh VARCHAR, reason_en VARCHAR)"
+)
+
+
+def _file_row(f: FileReport) -> dict:
+    return {
+        "source": f.source, "file": f.file, "sha256": f.sha256, "bytes": f.bytes, "format": f.format,
+        "encoding": f.encoding, "rows": f.rows, "ignored_columns": ", ".join(f.ignored_columns),
+        "header_rows": f.header_rows, "ignored_sheets": "; ".join(f.ignored_sheets), "rows_left_out": f.rows_left_out,
+        "headers": json.dumps(f.headers, ensure_ascii=False), "notes": "; ".join(f.notes),
+    }
 
 
 def previous_files(con, source: str, fingerprint: str) -> dict[str, FileReport]:
@@ -46,14 +67,25 @@ def previous_files(con, source: str, fingerprint: str) -> dict[str, FileReport]:
     if not exists:
         return {}
     rows = con.execute(
-        "SELECT source, file, sha256, bytes, format, encoding, rows, ignored_columns FROM raw.input_files "
-        "WHERE source = ? AND typing_fingerprint = ?", [source, fingerprint],
+        "SELECT source, file, sha256, bytes, format, encoding, rows, ignored_columns, header_rows, ignored_sheets,"
+        " rows_left_out, headers, notes FROM raw.input_files WHERE source = ? AND typing_fingerprint = ?",
+        [source, fingerprint],
     ).fetchall()
     return {
         file: FileReport(source=s, file=file, sha256=sha, bytes=size, format=fmt, encoding=enc, rows=n,
-                         ignored_columns=[c for c in (ignored or "").split(", ") if c])
-        for s, file, sha, size, fmt, enc, n, ignored in rows
+                         ignored_columns=[c for c in (ignored or "").split(", ") if c], header_rows=header_rows,
+                         ignored_sheets=[c for c in (sheets or "").split("; ") if c], rows_left_out=left or 0,
+                         headers=json.loads(headers or "{}"), notes=[c for c in (notes or "").split("; ") if c])
+        for s, file, sha, size, fmt, enc, n, ignored, header_rows, sheets, left, headers, notes in rows
     }
+
+
+def _outdated(con) -> bool:
+    return bool(con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'raw' AND table_name = 'input_files'"
+    ).fetchall()[0][0]) and not con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = 'input_files'"
+        " AND column_name = 'headers'").fetchall()[0][0]
 
 
 # A file still being copied or locked by another program raises OSError: retried. Bad data never raises:
@@ -88,16 +120,17 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         key = warehouse.pseudonym_key()
         fingerprint = typing_fingerprint(source, key)
         with warehouse.connect(context.run.run_id) as con:
+            if _outdated(con):  # a warehouse from before the header columns: read every file again
+                con.execute("DROP TABLE raw.input_files")
             con.execute(INPUT_FILES_DDL)
-            con.execute("ALTER TABLE raw.input_files ADD COLUMN IF NOT EXISTS typing_fingerprint VARCHAR")
+            con.execute(LEFT_OUT_DDL)
             previous = previous_files(con, source.name, fingerprint)
         ingested = ingest_source(warehouse.inbox_dir, source, key, previous)
+        write_structural_receipts(warehouse, ingested.files)
         frame = ingested.frame
-        files = pl.DataFrame(
-            [{k: v for k, v in vars(f).items() if k != "ignored_columns"} | {"ignored_columns": ", ".join(f.ignored_columns)}
-             for f in ingested.files],
-            schema=INPUT_FILES_SCHEMA,
-        ).with_columns(typing_fingerprint=pl.lit(fingerprint))
+        files = pl.DataFrame([_file_row(f) for f in ingested.files], schema=INPUT_FILES_SCHEMA).with_columns(
+            typing_fingerprint=pl.lit(fingerprint))
+        left_out = ingested.left_out
         with warehouse.connect(context.run.run_id) as con:
             if ingested.reused:  # keep the rows of the unchanged files, replace the others
                 con.execute(f"DELETE FROM raw.{source.name} WHERE NOT list_contains(?, _file)", [ingested.reused])
@@ -105,7 +138,10 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
             else:
                 con.execute(f"CREATE OR REPLACE TABLE raw.{source.name} AS SELECT * FROM frame")
             con.execute("DELETE FROM raw.input_files WHERE source = ?", [source.name])
-            con.execute("INSERT INTO raw.input_files SELECT * FROM files")
+            con.execute("INSERT INTO raw.input_files BY NAME SELECT * FROM files")
+            con.execute("DELETE FROM raw.left_out_rows WHERE source = ? AND NOT list_contains(?, file)",
+                        [source.name, ingested.reused])
+            con.execute("INSERT INTO raw.left_out_rows BY NAME SELECT * FROM left_out")
             rows, rows_with_problems = con.execute(
                 f"SELECT count(*), count(*) FILTER (WHERE len(_problems) > 0) FROM raw.{source.name}"
             ).fetchall()[0]
@@ -120,6 +156,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                 "files_reused": len(ingested.reused),
                 "files": _file_table(ingested.files),
                 "rows_with_problems": rows_with_problems,
+                "rows_left_out": sum(f.rows_left_out for f in ingested.files),
             },
             check_results=[
                 dg.AssetCheckResult(

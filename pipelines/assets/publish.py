@@ -6,7 +6,7 @@ import duckdb
 from pipelines.metadata import markdown_table
 from pipelines.resources import Warehouse
 
-MARTS = ["quarantine", "indicator_values", "norm_results", "data_quality_flags", "facility_indicators", "dimensions", "target_tracking", "plan_scorecard", "coverage_gaps", "build_info", "indicator_catalog"]
+MARTS = ["quarantine", "receipts", "indicator_values", "norm_results", "data_quality_flags", "facility_indicators", "dimensions", "target_tracking", "plan_scorecard", "coverage_gaps", "build_info", "indicator_catalog"]
 
 @dg.asset(group_name="publish", kinds={"duckdb"}, owners=["team:data-engineering"], deps=MARTS)
 def warehouse_file(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:

@@ -34,7 +34,9 @@ STAGING_MODELS = (
 def _row_counts(con, source: str) -> tuple[int, int, int]:
     received = con.execute(f"SELECT count(*) FROM raw.{source}").fetchall()[0][0]
     staged = con.execute(f"SELECT count(*) FROM staging.{source}").fetchall()[0][0]
-    rejected = con.execute(f"SELECT count(*) FROM staging.{source}_rejected").fetchall()[0][0]
+    rejected = con.execute(
+        f"SELECT count(DISTINCT (file, sheet, row_number)) FROM staging.{source}_rejected WHERE row_set_aside"
+    ).fetchall()[0][0]
     return received, staged, rejected
 
 def _rule_source(suite: QualitySuite, rule: str) -> str:
@@ -46,18 +48,18 @@ def _rule_source(suite: QualitySuite, rule: str) -> str:
 
 def _reason_table(con, source: str, suite: QualitySuite) -> dg.MetadataValue:
     rows = con.execute(
-        f"SELECT rule, \"column\", count(*) AS n, any_value(file || ' row ' || row_number) AS example, any_value(reason)"
+        f"SELECT rule, outcome, \"column\", count(*) AS n, any_value(file || ' row ' || row_number) AS example, any_value(reason)"
         f" FROM staging.{source}_rejected GROUP BY ALL ORDER BY n DESC, rule LIMIT 20"
     ).fetchall()
-    return markdown_table(["rule", "column", "rows", "example", "reason", "rule source"],
+    return markdown_table(["rule 规则", "outcome 处理", "column 列", "cells 单元格", "example 示例", "reason 原因", "rule source 规则出处"],
                           [(*row, _rule_source(suite, row[0])) for row in rows])
 
 
 def _rejected_sample(con, source: str, limit: int = 10) -> dg.MetadataValue:
     rows = con.execute(
-        f"SELECT file, row_number, \"column\", rule, reason FROM staging.{source}_rejected ORDER BY file, row_number LIMIT {limit}"
+        f"SELECT file, row_number, \"column\", rule, outcome, reason FROM staging.{source}_rejected ORDER BY file, row_number LIMIT {limit}"
     ).fetchall()
-    return markdown_table(["file", "row", "column", "rule", "reason"], rows)
+    return markdown_table(["file 文件", "row 行", "column 列", "rule 规则", "outcome 处理", "reason 原因"], rows)
 
 def build_staging_asset(model: StagingModel) -> dg.AssetsDefinition:
     source = load_sources()[model.source]
@@ -104,6 +106,9 @@ def build_staging_asset(model: StagingModel) -> dg.AssetsDefinition:
             for follow_up in model.then:
                 run_sql(con, follow_up)
             received, staged, rejected = _row_counts(con, source.name)
+            problem_rows, cells, flags = con.execute(
+                f"SELECT count(DISTINCT (file, sheet, row_number)), count(*) FILTER (WHERE outcome = 'cell'),"
+                f" count(*) FILTER (WHERE outcome = 'flag') FROM staging.{source.name}_rejected").fetchall()[0]
             suite = load_quality_suite(source.name)
             reasons = _reason_table(con, source.name, suite)
             sample = _rejected_sample(con, source.name)
@@ -115,6 +120,8 @@ def build_staging_asset(model: StagingModel) -> dg.AssetsDefinition:
                 "dagster/row_count": staged,
                 "rows_received": received,
                 "rows_quarantined": rejected,
+                "cells_set_aside": cells,
+                "flags": flags,
                 "quarantine_reasons": reasons,
                 "quality_rule_failures": dg.MetadataValue.json(rule_failures),
                 "quality_validation_seconds": round(validation_seconds, 3),
@@ -128,17 +135,21 @@ def build_staging_asset(model: StagingModel) -> dg.AssetsDefinition:
                 ),
                 dg.AssetCheckResult(
                     check_name="quality_rules",
-                    passed=rejected == 0,
+                    passed=problem_rows == 0,
                     severity=dg.AssetCheckSeverity.WARN,
-                    description=f"{rejected} of {received} rows broke a rule and are in marts.quarantine with the reason",
-                    metadata={"rows_failed": rejected, "by_rule": reasons, "sample": sample},
+                    description=f"{problem_rows} 行有问题：{rejected} 行整行未采用，{cells} 个单元格未采用，{flags} 个数值已标记 "
+                    f"({problem_rows} of {received} rows have a problem: {rejected} rows set aside, {cells} cells set aside, "
+                    f"{flags} figures flagged; all in marts.quarantine with the reason)",
+                    metadata={"rows_failed": problem_rows, "rows_set_aside": rejected, "cells_set_aside": cells,
+                              "flags": flags, "by_rule": reasons, "sample": sample},
                 ),
                 dg.AssetCheckResult(
                     check_name="quarantine_share",
                     passed=not suite.share_blocks(rejected, received),
                     severity=dg.AssetCheckSeverity.ERROR,
-                    description=f"{rejected} of {received} rows ({share:.1%}) quarantined; the limit is "
-                    f"{suite.max_quarantined_share:.0%} from {suite.min_rows_for_share} rows on.",
+                    description=f"{rejected} / {received} 行（{share:.1%}）整行未采用，超过上限 {suite.max_quarantined_share:.0%}"
+                    f"（{suite.min_rows_for_share} 行起计） ({rejected} of {received} rows ({share:.1%}) set aside; the limit is "
+                    f"{suite.max_quarantined_share:.0%} from {suite.min_rows_for_share} rows on.)",
                     metadata={"share": share, "limit": suite.max_quarantined_share, "reasons": reasons,
                               "rule_source": str((suite.path or QUALITY_DIR / "defaults.yaml").relative_to(REPO_ROOT))},
                 ),

@@ -14,45 +14,52 @@ WITH stats AS (
         FROM staging.facility_stats
     ) ON COLUMNS(* EXCLUDE (facility_id, year)) INTO NAME measure VALUE value
 ),
-staff_counts AS (
-    SELECT
-        s.facility_id, s.year,
-        count(*) FILTER (WHERE c.is_physician = 'true') AS physicians,
-        count(*) FILTER (WHERE s.category = 'licensed_physician') AS licensed_physicians,
-        count(*) FILTER (WHERE s.category = 'registered_nurse') AS nurses,
-        count(*) FILTER (WHERE s.category = 'pharmacist') AS pharmacists,
-        count(*) FILTER (WHERE s.category = 'technician') AS technicians,
-        count(*) FILTER (WHERE c.is_health_technician = 'true') AS health_technicians,
-        -- 全科医生: physicians whose registered practice scope is general practice
-        count(*) FILTER (WHERE c.is_physician = 'true' AND s.specialty = 'general_practice') AS gps,
-        count(*) FILTER (WHERE s.specialty = 'public_health') AS public_health_staff,
-        count(*) FILTER (WHERE c.is_physician = 'true' AND s.specialty = 'public_health') AS public_health_physicians,
-        count(*) FILTER (WHERE c.is_physician = 'true' AND s.specialty = 'psychiatry') AS psychiatrists,
-        count(*) FILTER (WHERE s.category = 'registered_nurse' AND s.specialty = 'psychiatry') AS psychiatric_nurses,
-        count(*) FILTER (WHERE c.is_physician = 'true' AND s.specialty = 'tcm') AS tcm_physicians,
-        count(*) FILTER (WHERE s.specialty = 'tcm') AS tcm_staff,
-        count(*) AS staff_total
+-- People counted by who each staff measure counts (marts.measures, role staff, from expectations/indicators.yaml):
+-- identical people are grouped first, so each filter is judged once per group, not once per person.
+staff_groups AS (
+    SELECT s.facility_id, s.year, s.category, c.is_physician, c.is_health_technician, s.practice_category,
+           s.practice_scopes, s.department, d.department_group,
+           coalesce(s.gp_registered, false) AS gp_registered, coalesce(s.gp_certificate, false) AS gp_certificate,
+           count(*)::DOUBLE AS people
     FROM staging.staff AS s
     JOIN ref.staff_categories AS c ON c.code = s.category
-    GROUP BY s.facility_id, s.year
+    LEFT JOIN ref.departments AS d ON d.code = s.department
+    GROUP BY ALL
+),
+staff_years AS (
+    SELECT DISTINCT facility_id, year FROM staff_groups
 ),
 staff AS (
-    UNPIVOT (
-        SELECT facility_id, year, COLUMNS(* EXCLUDE (facility_id, year, tcm_staff))::DOUBLE FROM staff_counts
-    ) ON COLUMNS(* EXCLUDE (facility_id, year)) INTO NAME measure VALUE value
+    SELECT y.facility_id, y.year, m.measure, coalesce(sum(g.people), 0) AS value
+    FROM staff_years AS y
+    CROSS JOIN (SELECT * FROM marts.measures WHERE role = 'staff') AS m
+    LEFT JOIN staff_groups AS g
+      ON g.facility_id = y.facility_id AND g.year = y.year
+     AND (m.staff_categories IS NULL OR list_contains(m.staff_categories, g.category))
+     AND (m.staff_category_flag IS NULL
+          OR CASE m.staff_category_flag WHEN 'is_physician' THEN g.is_physician
+                                        WHEN 'is_health_technician' THEN g.is_health_technician END = 'true')
+     AND (m.staff_any_of IS NULL OR len(list_filter(m.staff_any_of, lambda c:
+              coalesce(c.practice_categories IS NULL OR list_contains(c.practice_categories, g.practice_category), false)
+          AND coalesce(c.scopes IS NULL OR list_has_any(c.scopes, g.practice_scopes), false)
+          AND coalesce(c.departments IS NULL OR list_contains(c.departments, g.department), false)
+          AND coalesce(c.department_groups IS NULL OR list_contains(c.department_groups, g.department_group), false)
+          AND (c.gp_registered IS NULL OR g.gp_registered = c.gp_registered)
+          AND (c.gp_certificate IS NULL OR g.gp_certificate = c.gp_certificate))) > 0)
+    GROUP BY ALL
 ),
 facility_years AS (
     SELECT facility_id, year FROM staging.facility_stats
     UNION
-    SELECT facility_id, year FROM staff_counts
+    SELECT facility_id, year FROM staff_years
 ),
 -- 具备中医药服务能力: a TCM staff member that year, or a TCM hall reported that year
 tcm_capable AS (
     SELECT y.facility_id, y.year, 'tcm_capable' AS measure,
-           (coalesce(c.tcm_staff, 0) > 0 OR coalesce(s.has_tcm_hall, false))::INTEGER::DOUBLE AS value
+           (coalesce(c.value, 0) > 0 OR coalesce(s.has_tcm_hall, false))::INTEGER::DOUBLE AS value
     FROM facility_years AS y
-    LEFT JOIN staff_counts AS c USING (facility_id, year)
-    LEFT JOIN staging.facility_stats AS s USING (facility_id, year)
+    LEFT JOIN staff AS c ON c.facility_id = y.facility_id AND c.year = y.year AND c.measure = 'tcm_staff'
+    LEFT JOIN staging.facility_stats AS s ON s.facility_id = y.facility_id AND s.year = y.year
 ),
 attributes AS (
     -- A facility without a grade (or ownership) fails a filter on it: 0, not "no data".
