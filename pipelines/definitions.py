@@ -16,6 +16,7 @@ from pipelines.assets.marts import (
     target_tracking,
 )
 from pipelines.assets.publish import warehouse_file
+from pipelines.assets.report import report
 from pipelines.assets.staging import staging_assets
 from pipelines.assets.validation import data_quality_flags, norm_results
 from pipelines.jobs import build_warehouse
@@ -33,8 +34,8 @@ defs = dg.Definitions(
         measures, quarantine, indicator_values, facility_indicators, dimensions, build_info,
         # validation
         norm_results, data_quality_flags, target_tracking, plan_scorecard, coverage_gaps,
-        # publish
-        warehouse_file,
+        # publish, then the report on the published warehouse
+        warehouse_file, report,
     ],
     jobs=[build_warehouse],
     schedules=[nightly_build],

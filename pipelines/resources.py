@@ -50,6 +50,11 @@ class Warehouse(dg.ConfigurableResource):
         """Great Expectations Data Docs (数据质量报告) of the latest runs: open index.html in a browser."""
         return self.published.parent / "docs"
 
+    @property
+    def report_dir(self) -> Path:
+        """The nightly report (规划进展报告): index.html and one page per plan, beside the warehouse file."""
+        return self.published.parent / "report"
+
     def build_path(self, run_id: str) -> Path:
         return self.builds_dir / f"{run_id}.duckdb"
 
