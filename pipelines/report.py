@@ -47,6 +47,11 @@ def font_available() -> bool:
     return any(Path(f).is_file() for f in FONT_FILES)
 
 
+def _ink(colour: str) -> str:
+    """White text on the two dark colours, black elsewhere."""
+    return "#fff" if colour in ("#1a9850", "#d73027") else "#000"
+
+
 def cell_class(status: str, progress: str | None, applies: bool) -> str:
     if not applies:
         return "not_applicable"
@@ -223,7 +228,7 @@ h1 {{ font-size: 1.5rem; margin-bottom: .2rem; }} h2 {{ margin-top: 2rem; border
 table {{ border-collapse: collapse; margin: .5rem 0 1rem; font-size: .85rem; }}
 th, td {{ border: 1px solid #ccc; padding: .25rem .45rem; vertical-align: top; }}
 th {{ background: #f3f3f3; text-align: left; }} td.num {{ text-align: right; }}
-td.cell {{ text-align: center; min-width: 4.2rem; }} td.cell small {{ display: block; color: #333; }}
+td.cell {{ text-align: center; min-width: 4.2rem; }} td.cell small {{ display: block; }}
 .chip {{ display: inline-block; margin: 1px; padding: 1px 5px; border-radius: 3px; border: 1px solid #bbb; }}
 .legend span {{ display: inline-block; padding: 2px 8px; margin: 2px; border: 1px solid #bbb; }}
 .cards span {{ display: inline-block; margin: .3rem .6rem .3rem 0; padding: .5rem .8rem; background: #f6f6f6; border-radius: 4px; }}
@@ -243,7 +248,7 @@ def _page(title: str, body: str, font_ok: bool) -> str:
 
 
 def _legend() -> str:
-    spans = "".join(f'<span style="background:{c}">{zh} {en}</span>' for zh, en, c in CLASSES.values())
+    spans = "".join(f'<span style="background:{c};color:{_ink(c)}">{zh} {en}</span>' for zh, en, c in CLASSES.values())
     return f'<p class="legend">{spans}</p>'
 
 
@@ -255,7 +260,7 @@ def _cell(r: dict) -> str:
         f"目标 target {target_text(r['comparator'], r['target'], r['target_high'], r['range_high'], r['tolerance'])} ({r['target_year']})",
         f"缺口 shortfall {fmt(r['shortfall'])} {r['numerator_measure']}" if r["shortfall"] is not None else "",
         r["reason"] or "") if x)
-    return (f'<td class="cell" style="background:{colour}" title="{html.escape(tip)}">{fmt(r["actual"])}'
+    return (f'<td class="cell" style="background:{colour};color:{_ink(colour)}" title="{html.escape(tip)}">{fmt(r["actual"])}'
             f"<small>{html.escape(shortfall_text(r['shortfall']))}</small></td>")
 
 
@@ -299,11 +304,12 @@ def scorecard_html(data: PlanData) -> str:
                      "<th>未达标单位, 最差在前 units not met, worst first</th><th>缺口合计 shortfall</th></tr>"]
             for norm_id, rows in norms.items():
                 counts = progress_counts(rows)
-                summary = " ".join(f'<span class="chip" style="background:{CLASSES[k][2]}">{CLASSES[k][0]} {n}</span>'
+                summary = " ".join(f'<span class="chip" style="background:{CLASSES[k][2]};color:{_ink(CLASSES[k][2])}">{CLASSES[k][0]} {n}</span>'
                                    for k, n in counts.items())
                 worst = sorted((r for r in rows if r["status"] == "not_met"), key=_severity, reverse=True)
                 chips = " ".join(
-                    f'<span class="chip" style="background:{CLASSES[cell_class(r["status"], r["progress"], r["applies"])][2]}" '
+                    f'<span class="chip" style="background:{CLASSES[cell_class(r["status"], r["progress"], r["applies"])][2]};'
+                    f'color:{_ink(CLASSES[cell_class(r["status"], r["progress"], r["applies"])][2])}" '
                     f'title="{html.escape(r["unit_key"])}">{html.escape(r["unit_name"])} {fmt(r["actual"])} '
                     f"{html.escape(shortfall_text(r['shortfall']))}</span>" for r in worst[:12])
                 more = f" … +{len(worst) - 12}" if len(worst) > 12 else ""

@@ -64,8 +64,12 @@ def test_the_scorecard_shows_actual_shortfall_and_colour(small_warehouse):
     # 许昌 2023: 魏都区 411002 has T1 and T2, neither graded 2+: 0 % of ≥ … — the cell shows 0 and is coloured not met;
     # 建安区's 二级甲等 hospital H2 meets grade2a_general_hospital_per_county: 1, green (achieved).
     page = (report_of(small_warehouse) / "xuchang_2020.html").read_text(encoding="utf-8")
-    assert re.search(r'<td class="cell" style="background:#1a9850" title="建安区 2023; 已达标 achieved; 实际 actual 1;', page)
+    assert re.search(r'<td class="cell" style="background:#1a9850;color:#fff" title="建安区 2023; 已达标 achieved; 实际 actual 1;', page)
     assert "计分卡 Scorecard, 2023" in page
+    # primary_care_centres_grade2_pct: 魏都区 has T1, T2 and 建安区 T3, T4, none graded 2+: each county 1 short
+    # of the plan's share, 许昌市 2 in all (marts.shortfall_totals)
+    assert re.search(r'title="魏都区 2023; [^"]*缺口 shortfall 1 facilities_primary_care_centre_grade2plus"[^>]*>0<small>缺 1</small>', page)
+    assert "缺 2<br><small>2 单位 units · facilities_primary_care_centre_grade2plus</small>" in page
 
 
 def test_a_failed_build_leaves_the_old_report_whole(small_warehouse, tmp_path):
