@@ -21,7 +21,9 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 
-COMPARATORS = (">=", ">", "<=", "<", "between", "approximately")
+# increase / decrease are direction targets (持续提升, 逐步提高, 稳步下降 …): no number, judged by the trend
+DIRECTIONS = ("increase", "decrease")
+COMPARATORS = (">=", ">", "<=", "<", "between", "approximately", *DIRECTIONS)
 CONDITION_COMPARATORS = (">=", ">", "<=", "<", "between")
 SCOPE_LEVELS = ("prefecture", "county", "township", "village", "facility")
 INDICATOR_LEVELS = ("region", "facility")
@@ -35,7 +37,7 @@ PLAN_FIELDS = {"plan_id", "name_zh", "name_en", "jurisdiction_code", "issued", "
                "document_number", "note"}
 NORM_FIELDS = {"norm_id", "indicator_code", "comparator", "threshold", "threshold_high", "tolerance", "unit",
                "target_year", "milestones", "baseline", "scope", "condition", "domain", "trackable",
-               "untrackable_reason", "quote", "note"}
+               "untrackable_reason", "quote", "note", "range_high"}
 FACILITY_FILTER_FIELDS = {"facility_types", "ownership", "grades", "min_grade_level", "when"}
 MEASURE_FIELDS = {"code", "level", "source", "definition", "count", "flag", "zero_when_absent", "staff"}
 STAFF_FILTER_FIELDS = {"categories", "category_flag", "any_of"}
@@ -43,7 +45,7 @@ STAFF_CLAUSE_FIELDS = ("practice_categories", "scopes", "departments", "departme
 STAFF_CATEGORY_FLAGS = {"is_physician", "is_health_technician"}
 MILESTONE_FIELDS = {"year", "threshold", "threshold_high", "quote", "note"}
 NORM_ROW_KEYS = ("norm_id", "plan_id", "source_document", "indicator_code", "comparator", "threshold",
-                 "threshold_high", "tolerance", "unit", "target_year", "scope_level", "facility_type", "condition",
+                 "threshold_high", "range_high", "tolerance", "unit", "target_year", "scope_level", "facility_type", "condition",
                  "domain", "trackable", "untrackable_reason", "quote", "note", "baseline_value", "baseline_year")
 
 
@@ -130,6 +132,7 @@ class Catalog:
                     "indicator_code": norm.get("indicator_code"), "comparator": norm["comparator"],
                     "threshold": milestone.get("threshold", norm.get("threshold")),
                     "threshold_high": milestone.get("threshold_high", norm.get("threshold_high")),
+                    "range_high": norm.get("range_high"),
                     "tolerance": norm.get("tolerance"), "unit": norm["unit"], "target_year": milestone["year"],
                     "scope_level": scope.get("level"), "facility_type": scope.get("facility_type"),
                     "condition": json.dumps(condition, ensure_ascii=False) if condition else None,
@@ -284,6 +287,17 @@ def _check_comparator_and_thresholds(norm: dict, error) -> None:
         error("milestones", "must be a list of {year, threshold}")
         milestones = []
     points = [("", norm)] if not milestones else [(f"milestones[{i}].", m) for i, m in enumerate(milestones)]
+    if comparator in DIRECTIONS:
+        for prefix, point in points:
+            if point.get("threshold") is not None:
+                error(f"{prefix}threshold", f"a direction target ({comparator}) has no threshold: it is judged by the trend")
+        points = []
+    range_high = norm.get("range_high")
+    if range_high is not None:
+        if comparator not in (">=", ">"):
+            error("range_high", "only a range read at its lower end (>= or >) keeps its upper end; use between where both ends matter")
+        elif not _is_number(range_high) or any(_is_number(p.get("threshold")) and range_high <= p["threshold"] for _, p in points):
+            error("range_high", f"{range_high!r} must be a number above the threshold")
     for prefix, point in points:
         threshold = point.get("threshold")
         if threshold is None and norm.get("trackable", True):

@@ -11,6 +11,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.ingestion import inbox_files
+from pipelines.report import plans_without_data
 from pipelines.settings import SAMPLE_DIR, inbox_dir, warehouse_path
 
 
@@ -59,6 +60,7 @@ def summary(path, inbox: Path | None = None) -> str:
             "ORDER BY 1, 4"
         ).fetchall()
         indicator_rows = con.execute("SELECT count(*) FROM marts.indicator_values").fetchall()[0][0]
+        without_data = plans_without_data(con)
     lines = [
         f"Warehouse published: {path}",
         f"  run {run_id} at {built_at}, from {files[0]} files ({files[1]:,} rows)",
@@ -76,6 +78,11 @@ def summary(path, inbox: Path | None = None) -> str:
     if prefectures:
         lines.append(f"  plan jurisdictions, {prefectures[0][2]}:")
         lines += [f"    {code} {name:<8} {ind:<20} {value}" for code, name, _, ind, value in prefectures]
+    lines += [f"  plan {p['plan_id']}: no data yet for its jurisdiction {p['jurisdiction_code']} {p['region_name'] or ''}".rstrip()
+              for p in without_data]
+    report = Path(path).parent / "report" / "index.html"
+    if report.exists():
+        lines.append(f"  report: {report}")
     return "\n".join(lines)
 
 

@@ -17,6 +17,7 @@ from pipelines.assets.marts import (
 )
 from pipelines.assets.publish import warehouse_file
 from pipelines.assets.receipts import receipts
+from pipelines.assets.report import report
 from pipelines.assets.staging import staging_assets
 from pipelines.assets.validation import data_quality_flags, norm_results
 from pipelines.jobs import build_warehouse
@@ -34,8 +35,8 @@ defs = dg.Definitions(
         measures, quarantine, receipts, indicator_values, facility_indicators, dimensions, build_info,
         # validation
         norm_results, data_quality_flags, target_tracking, plan_scorecard, coverage_gaps,
-        # publish
-        warehouse_file,
+        # publish, then the report on the published warehouse
+        warehouse_file, report,
     ],
     jobs=[build_warehouse],
     schedules=[nightly_build],

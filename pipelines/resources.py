@@ -55,6 +55,11 @@ class Warehouse(dg.ConfigurableResource):
         """Receipts (回执) for the statisticians: one CSV per inbox file, rewritten by every run."""
         return self.published.parent / "receipts"
 
+    @property
+    def report_dir(self) -> Path:
+        """The nightly report (规划进展报告): index.html and one page per plan, beside the warehouse file."""
+        return self.published.parent / "report"
+
     def build_path(self, run_id: str) -> Path:
         return self.builds_dir / f"{run_id}.duckdb"
 

@@ -285,7 +285,12 @@ NORM_COMPARISONS = {
 
 
 def norm_expectations(norm_id: str, comparator: str) -> list[tuple[str, dict]]:
-    """One norm compiled into expectations on the rows of that norm."""
+    """One norm compiled into expectations on the rows of that norm. A direction target is met when the slope
+    of the unit's trend goes its way: above 0 for increase, below 0 for decrease (a flat trend is not met)."""
+    condition = {"row_condition": f'norm_id=="{norm_id}"', "condition_parser": "pandas", "meta": {"norm_id": norm_id}}
+    if comparator in ("increase", "decrease"):
+        bound = {"min_value": 0, "strict_min": True} if comparator == "increase" else {"max_value": 0, "strict_max": True}
+        return [("expect_column_values_to_be_between", {"column": "trend_slope", **bound, **condition})]
     return [
         (
             "expect_column_pair_values_a_to_be_greater_than_b",
@@ -307,7 +312,7 @@ def evaluate_norms(con: duckdb.DuckDBPyConnection, plan_ids: list[str], docs_dir
         _, failing = failing_rows(
             con,
             f"SELECT rowid AS _rowid, norm_id, value, threshold, threshold_high, tolerance, "
-            f"abs(value - threshold) AS distance {evaluable}",
+            f"abs(value - threshold) AS distance, trend_slope {evaluable}",
             f"norms_{plan_id}",
             expectations,
             docs_dir,
@@ -377,3 +382,5 @@ def set_tracking_variables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("SET VARIABLE rare_event_indicators = ?::VARCHAR[]", [spec["rare_events"]["indicators"]])
     con.execute("SET VARIABLE trend_min_years = ?::INTEGER", [spec["trajectory"]["min_years"]])
     con.execute("SET VARIABLE trend_max_years = ?::INTEGER", [spec["trajectory"]["max_years"]])
+    for cls in ("on_track", "acceleration_needed", "limited_progress"):
+        con.execute(f"SET VARIABLE progress_{cls} = ?::DOUBLE", [spec["progress"][cls]])

@@ -5,6 +5,7 @@ The figures are chosen so every indicator can be checked on paper; tests/test_ma
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -13,6 +14,7 @@ import pytest
 
 from pipelines.definitions import defs
 from pipelines.resources import Warehouse
+from pipelines.settings import SAMPLE_DIR
 
 REGIONS = [
     # region_code, region_name, level, parent_code, valid_to, replaced_by
@@ -132,4 +134,21 @@ def small_warehouse(tmp_path_factory) -> Path:
     published = root / "warehouse" / "health.duckdb"
     result = build(inbox, published)
     assert result.success, [e.message for e in result.all_events if e.is_failure]
+    return published
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory) -> Path:
+    """The warehouse (and its report) built from a copy of the shipped sample, <tmp>/inbox → <tmp>/warehouse.
+    The staff files are generated on first use, as `make run` does."""
+    if not any(SAMPLE_DIR.glob("staff_*.csv")):
+        from pipelines.cli import ensure_sample
+
+        ensure_sample()
+    root = tmp_path_factory.mktemp("sample")
+    shutil.copytree(SAMPLE_DIR, root / "inbox", ignore=shutil.ignore_patterns("*.md", ".*"))
+    published = root / "warehouse" / "health.duckdb"
+    result = build(root / "inbox", published)
+    assert result.success, [e.message for e in result.all_events if e.is_failure]
+    assert published.exists()
     return published

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import math
 import re
-import shutil
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
 
-from pipelines.settings import REPO_ROOT, SAMPLE_DIR
+from pipelines.settings import REPO_ROOT
 
 DOC = REPO_ROOT / "docs" / "analysts.md"
 
@@ -57,26 +56,13 @@ def test_the_doc_has_exactly_ten_questions_each_with_one_query():
 
 
 @pytest.fixture(scope="module")
-def sample_inbox(tmp_path_factory) -> Path:
-    """A copy of the shipped sample (its staff files are generated on first use, as `make run` does)."""
-    if not any(SAMPLE_DIR.glob("staff_*.csv")):
-        from pipelines.cli import ensure_sample
-
-        ensure_sample()
-    inbox = tmp_path_factory.mktemp("analysts") / "inbox"
-    shutil.copytree(SAMPLE_DIR, inbox, ignore=shutil.ignore_patterns("*.md", ".*"))
-    return inbox
+def warehouse(sample_warehouse) -> Path:
+    return sample_warehouse
 
 
 @pytest.fixture(scope="module")
-def warehouse(sample_inbox) -> Path:
-    from conftest import build
-
-    published = sample_inbox.parent / "warehouse" / "health.duckdb"
-    result = build(sample_inbox, published)
-    assert result.success, [e.message for e in result.all_events if e.is_failure]
-    assert published.exists()
-    return published
+def sample_inbox(sample_warehouse) -> Path:
+    return sample_warehouse.parent.parent / "inbox"
 
 
 @pytest.fixture(scope="module")

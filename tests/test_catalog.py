@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipelines.catalog import NORM_ROW_KEYS, CatalogError, default_seeds_dir, load_catalog
+from pipelines.catalog import DIRECTIONS, NORM_ROW_KEYS, CatalogError, default_seeds_dir, load_catalog
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXPECTATIONS = REPO_ROOT / "expectations"
@@ -67,7 +67,7 @@ def test_every_norm_is_trackable_with_an_indicator_of_its_unit_or_says_why_not(c
     for row in catalog.norm_rows():
         if row["trackable"]:
             assert catalog.indicators[row["indicator_code"]]["unit"] == row["unit"], row["norm_id"]
-            assert row["threshold"] is not None, row["norm_id"]
+            assert (row["threshold"] is None) == (row["comparator"] in DIRECTIONS), row["norm_id"]
         else:
             assert row["untrackable_reason"], row["norm_id"]
 
@@ -194,6 +194,9 @@ def test_a_new_plan_sits_beside_the_real_ones(tmp_path):
         ("unknown_scope_level", "test_plan.ambulances_per_30k", "scope.level", "unknown level 'city'"),
         ("duplicate_norm_id", "test_plan.ambulances_per_30k", "norm_id", "duplicate (also in norms/test_plan.yaml)"),
         ("unknown_condition_measure", "test_plan.ambulances_per_30k", "condition", "unknown measure 'residents'"),
+        ("direction_with_threshold", "test_plan.life_expectancy", "threshold", "a direction target (increase) has no threshold"),
+        ("range_high_on_an_upper_bound", "test_plan.aeds_per_10k", "range_high", "only a range read at its lower end"),
+        ("range_high_below_threshold", "test_plan.aeds_per_10k", "range_high", "1 must be a number above the threshold"),
     ],
 )
 def test_bad_entries_are_refused_naming_file_norm_and_field(tmp_path, fixture, norm_id, field, words):
@@ -287,3 +290,47 @@ def test_registry_counts_and_flags_carry_their_filters(catalog):
     assert measures["facilities_primary_care_centre_with_tcm_hall"]["zero_when_absent"] is False
     assert (measures["government_run"]["role"], measures["government_run"]["ownership"]) == ("flag", "government")
     assert measures["villages"]["zero_when_absent"] and not measures["is_subdistrict"]["zero_when_absent"]
+
+
+# ------------------------------------------------------------------------------------------ ranges and directions
+# Every range the five plans print for a norm's number, read from the plan texts (docs/norms.md, reading rules):
+# read at the lower end (>=), the upper end is kept as range_high; a band where both ends matter is between.
+RANGES = {
+    "gaoming_2023.aeds_per_10k": (">=", 1, 2, None),                         # 每万人配置1—2台AED
+    "qinzhou_14th.composite_staff_per_centre": (">=", 1, 2, None),           # 培养1-2名…复合型人员
+    "qinzhou_14th.hospital_preparations": (">=", 1, 2, None),                # 1-2款院内制剂
+    "xuchang_2020.provincial_medical_centres": (">=", 1, 2, None),           # 争创1至2个省级医学中心
+    "xuchang_2020.provincial_key_specialties": (">=", 2, 3, None),           # 建立2—3个省级重点专科
+    "xuchang_2020.emergency_drills_per_year": (">=", 1, 2, None),            # 每年开展1-2次卫生应急演练
+    "yangzhou_2021.community_health_stations": (">=", 1, 1.5, None),         # 每2-3个社区设置1所: 1 to 1.5 per 3
+    "yichang_2016.chc_gps_per_10k_served": (">=", 2, 3, None),               # 每万名居民配备2~3名全科医师
+    "yichang_2016.village_clinic_staff_per_1k_served": (">=", 1.0, 1.2, None),  # 10~12人 read as 1.0~1.2
+    "yangzhou_2021.ambulance_crew": ("between", 4, None, 5),                 # 4-5人: both ends matter
+    "yichang_2016.community_health_centre_served_population": ("between", 30000, None, 100000),  # 3~10万居民
+    # 压缩至2—3个工作日: a range to come down to, read at its upper end; the lower end asks nothing
+    "xuchang_2020.subsidy_payment_days": ("<=", 3, None, None),
+}
+
+
+@pytest.mark.parametrize("norm_id", sorted(RANGES))
+def test_the_ranges_of_the_five_plans_keep_both_ends(rows, norm_id):
+    [row] = [r for (n, _), r in rows.items() if n == norm_id]
+    assert (row["comparator"], row["threshold"], row["range_high"], row["threshold_high"]) == RANGES[norm_id]
+
+
+def test_no_other_norm_has_a_range_high(catalog):
+    assert {r["norm_id"] for r in catalog.norm_rows() if r["range_high"] is not None} == {
+        n for n, (_, _, high, _) in RANGES.items() if high is not None}
+
+
+@pytest.mark.parametrize(
+    "norm_id, comparator, indicator, quote",
+    [
+        ("xuchang_2020.tb_bacteriological_positive_increase", "increase", "tb_bacteriological_positive_pct", "提高病原学阳性患者检出率"),
+        ("qinzhou_14th.tb_incidence_decrease", "decrease", "tb_incidence_per_100k", "结核病发病率进一步降低"),
+    ],
+)
+def test_direction_targets_of_the_plans_are_entered_without_a_number(rows, norm_id, comparator, indicator, quote):
+    row = rows[(norm_id, 2025)]
+    assert (row["comparator"], row["indicator_code"], row["threshold"], row["trackable"], row["quote"]) == (
+        comparator, indicator, None, True, quote)

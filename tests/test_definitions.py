@@ -20,6 +20,7 @@ EXPECTED_GROUPS = {
     "marts": {"measures", "quarantine", "indicator_values", "facility_indicators", "dimensions", "build_info", "target_tracking", "plan_scorecard", "coverage_gaps"},
     "validation": {"norm_results", "data_quality_flags"},
     "publish": {"warehouse_file"},
+    "report": {"report"},
 }
 
 
@@ -53,6 +54,11 @@ def test_lineage_runs_from_files_to_the_published_warehouse():
     for source in SOURCES:
         parents = {k.to_user_string() for k in graph.get(dg.AssetKey(f"stg_{source}")).parent_keys}
         assert f"raw_{source}" in parents
+
+
+def test_the_report_is_built_from_the_published_warehouse():
+    graph = asset_graph()
+    assert {k.to_user_string() for k in graph.get(dg.AssetKey("report")).parent_keys} == {"warehouse_file"}
 
 
 def test_blocking_checks_guard_the_inputs_and_norm_checks_only_warn():

@@ -138,6 +138,7 @@ REPORTED = {
     "health_literacy_pct": ((300, 1000), (250, 1000)),
     "smoking_rate_15plus_pct": ((250, 1000), (270, 1000)),
     "tb_bacteriological_positive_pct": ((30, 50), (45, 60)),
+    "tb_incidence_per_100k": ((50, 100000), (90, 200000)),
     "hiv_rights_awareness_pct": ((18, 20), (24, 30)),
     "hiv_diagnosed_aware_pct": ((95, 100), (170, 200)),
     "hiv_art_coverage_pct": ((85, 95), (150, 170)),
@@ -200,7 +201,7 @@ REGION_EXPECTED: dict[str, dict[str, tuple]] = {
 }
 MULTIPLIER_BY_HAND = {  # the unit each reported indicator is given in, as its name says
     "maternal_mortality_per_100k": 100_000, "infant_mortality_per_mille": 1000, "under5_mortality_per_mille": 1000,
-    "childcare_places_per_1k": 1000,
+    "childcare_places_per_1k": 1000, "tb_incidence_per_100k": 100_000,
 }
 for _code, ((_n1, _d1), (_n2, _d2)) in REPORTED.items():
     _m = MULTIPLIER_BY_HAND.get(_code, 100)  # every other reported indicator is a percentage

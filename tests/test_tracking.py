@@ -103,10 +103,13 @@ grade); 建安区 has 尚集镇 (镇) and 小召乡 (乡), no subdistrict, and t
   village_clinics_tcm_capable_pct (tcm)  411000: V1 has no data that year: no data      no data
   (stations, TCM hospitals: none registered)
 
-  Scorecard 2023: judged 9, met 2 (coverage, grade2a), not met 4, not evaluable 3; units met 4
-  (411002 coverage, 411002 and 411003 grade2a, T3), not met 6, not evaluable 4.
-  By domain: primary_care 3/1/1/1, units 1/2/2; resources 1/1/0/0, units 2/0/0; outcomes 1/0/1/0, units 0/1/0;
-  tcm 4/0/2/2, units 1/3/2. 2022: judged 7, met 2, not met 1 (grade2 pct), not evaluable 4; units 3/2/5.
+  tb_bacteriological_positive_increase (outcomes, a direction target 提高): 411000 reports 40, 50, 52, 30 % in
+                                         2020–2023; 2023: slope −2.8 not_met         2022: 40, 50, 52, slope 6, met
+
+  Scorecard 2023: judged 10, met 2 (coverage, grade2a), not met 5, not evaluable 3; units met 4
+  (411002 coverage, 411002 and 411003 grade2a, T3), not met 7, not evaluable 4.
+  By domain: primary_care 3/1/1/1, units 1/2/2; resources 1/1/0/0, units 2/0/0; outcomes 2/0/2/0, units 0/2/0;
+  tcm 4/0/2/2, units 1/3/2. 2022: judged 8, met 3, not met 1 (grade2 pct), not evaluable 4; units 4/2/5.
   No 许昌 norm has a condition that leaves a unit out here: not applicable 0 (tests/test_conditions.py has those).
 """
 
@@ -133,7 +136,26 @@ EXTRA_REGIONS = [
     ("450000", "广西壮族自治区", "province", "", "", ""),
     ("450700", "钦州市", "prefecture", "450000", "", ""),
     ("450702", "钦南区", "county", "450700", "", ""),
+    # 宜昌's counties for the progress boundaries (PROGRESS_SERIES)
+    ("420503", "伍家岗区", "county", "420500", "", ""),
+    ("420504", "点军区", "county", "420500", "", ""),
+    ("420505", "猇亭区", "county", "420500", "", ""),
+    ("420506", "夷陵区", "county", "420500", "", ""),
+    ("420525", "远安县", "county", "420500", "", ""),
+    ("420526", "兴山县", "county", "420500", "", ""),
 ]
+
+# Family-doctor contracts per 100,000 residents in 2013, 2014, 2015, i.e. the percentage × 1,000. Each ends at
+# 20 % in 2015, when the 2016 milestone (≥ 30) is a year ahead: 10 points a year are needed, and the slope of
+# the three values decides the class (ratio = slope / 10; expectations/tracking.yaml: 0.95, 0.60, 0).
+PROGRESS_SERIES = {
+    "420503": ((1000, 10500, 20000), 0.95, "on_track"),              # slope 9.5: on the boundary
+    "420504": ((1200, 10600, 20000), 0.94, "acceleration_needed"),   # slope 9.4: just below it
+    "420505": ((8000, 14000, 20000), 0.60, "acceleration_needed"),   # slope 6: on the boundary
+    "420506": ((8200, 14100, 20000), 0.59, "limited_progress"),      # slope 5.9: just below it
+    "420525": ((20000, 20000, 20000), 0.0, "limited_progress"),      # flat: on the boundary 0
+    "420526": ((21000, 20500, 20000), -0.05, "deterioration"),       # slope −0.5: below 0
+}
 
 GAOMING_POPULATION = {2018: 300000, 2019: 300000, 2020: 300000, 2021: 300000, 2023: 300000, 2024: 0}
 EXTRA_POPULATION = (
@@ -141,6 +163,7 @@ EXTRA_POPULATION = (
     + [("420502", year, 100000) for year in range(2013, 2020)]
     + [("450702", year, 500000) for year in range(2019, 2024)]
     + [("410102", 2023, 70000)]
+    + [(code, year, 100000) for code in PROGRESS_SERIES for year in (2013, 2014, 2015)]
 )
 
 EXTRA_FACILITIES = [
@@ -148,6 +171,16 @@ EXTRA_FACILITIES = [
     ("G1", "高明区人民医院", "综合医院", "二级甲等", "政府办", "440608"),
     ("T4", "尚集镇卫生院", "乡镇卫生院", "一级甲等", "政府办", "411023"),  # filed under the retired 许昌县
     ("Z1", "中原区某乡镇卫生院", "乡镇卫生院", "一级甲等", "政府办", "410102"),  # outside 许昌
+    ("Y1", "西陵区某乡镇卫生院", "乡镇卫生院", "一级甲等", "政府办", "420502"),  # 2 GPs in 2015: 3 short of 5
+    ("Y2", "伍家岗区某乡镇卫生院", "乡镇卫生院", "一级甲等", "政府办", "420503"),  # 4 GPs in 2015: 1 short
+]
+
+EXTRA_STAFF = [
+    # staff_id, id_number, name, facility_id, year, category, specialty
+    ("Y101", "", "周一", "Y1", 2015, "执业医师", "全科医学"),
+    ("Y102", "", "周二", "Y1", 2015, "执业医师", "全科医学"),
+    ("Y103", "", "周三", "Y1", 2015, "注册护士", "护理"),
+    *[(f"Y20{i}", "", f"吴{i}", "Y2", 2015, "执业医师", "全科医学") for i in range(1, 5)],
 ]
 
 EXTRA_FACILITY_STATS = [
@@ -165,9 +198,17 @@ EXTRA_FACILITY_STATS = [
 
 CONTRACTS = {2013: 26000, 2014: 29000, 2015: 32000, 2016: 31000, 2017: 36000, 2018: 40000, 2019: 38000}
 MATERNAL_DEATHS = {2019: 0, 2020: 1, 2021: 0, 2022: 2, 2023: 0}
+# Direction targets: 许昌's bacteriologically confirmed TB share (提高, increase), 钦州's TB incidence per 100,000
+# (进一步降低, decrease), reported by 钦南区 (500,000 residents): 60, 58, 56, 66, 50.
+TB_POSITIVE = {2020: 40, 2021: 50, 2022: 52, 2023: 30}
+TB_CASES = {2019: 300, 2020: 290, 2021: 280, 2022: 330, 2023: 250}
 EXTRA_PUBLIC_HEALTH = (
     [("420502", year, "family_doctor_contract_pct", float(n), 100000.0) for year, n in CONTRACTS.items()]
     + [("450702", year, "maternal_mortality_per_100k", float(n), 5000.0) for year, n in MATERNAL_DEATHS.items()]
+    + [(code, year, "family_doctor_contract_pct", float(n), 100000.0)
+       for code, (series, _, _) in PROGRESS_SERIES.items() for year, n in zip((2013, 2014, 2015), series)]
+    + [("411000", year, "tb_bacteriological_positive_pct", float(n), 100.0) for year, n in TB_POSITIVE.items()]
+    + [("450702", year, "tb_incidence_per_100k", float(n), 500000.0) for year, n in TB_CASES.items()]
 )
 
 
@@ -193,6 +234,9 @@ def write_tracking_inbox(inbox: Path) -> Path:
     pl.DataFrame(
         EXTRA_PUBLIC_HEALTH, schema=["region_code", "year", "indicator_code", "numerator", "denominator"], orient="row"
     ).write_csv(inbox / "public_health_extra.csv")
+    pl.DataFrame(
+        EXTRA_STAFF, schema=["staff_id", "身份证号", "姓名", "facility_id", "year", "category", "specialty"], orient="row"
+    ).write_csv(inbox / "staff_extra.csv")
     return inbox
 
 
@@ -264,7 +308,8 @@ def test_one_row_per_unit_and_year_whatever_the_number_of_milestones(warehouse):
     rows = query(
         warehouse,
         "SELECT region_code, count(*), count(DISTINCT year) FROM marts.norm_results "
-        "WHERE norm_id = 'yichang_2016.family_doctor_contract_pct' GROUP BY region_code",
+        "WHERE norm_id = 'yichang_2016.family_doctor_contract_pct' AND region_code IN ('420500', '420502') "
+        "GROUP BY region_code",
     )
     assert rows == [("420502", 7, 7)]
 
@@ -282,12 +327,13 @@ def test_milestone_trajectory_and_a_milestone_not_ahead(warehouse):
     row = tracking(warehouse, "yichang_2016.family_doctor_contract_pct", "420502", 2014)
     assert (row["trend_years"], row["projected_value"], row["annual_change_observed"], row["on_track"]) == (2, None, None, None)
     assert row["annual_change_needed"] == pytest.approx(0.5)
-    # 2016 (milestone due that very year) and 2019 (milestone passed): nothing projected, nothing needed.
-    for year, gap in ((2016, 31 - 30), (2019, 38 - 40)):
+    # 2016 (milestone due that very year) and 2019 (milestone passed): nothing projected, nothing needed; the
+    # slope is still given. 2016: 26, 29, 32, 31 → slope 9 / 5 = 1.8; 2019: 32, 31, 36, 40, 38 → 21 / 10 = 2.1.
+    for year, gap, slope, points in ((2016, 31 - 30, 1.8, 4), (2019, 38 - 40, 2.1, 5)):
         row = tracking(warehouse, "yichang_2016.family_doctor_contract_pct", "420502", year)
         assert row["gap"] == pytest.approx(gap)
-        assert (row["projected_value"], row["annual_change_needed"], row["annual_change_observed"],
-                row["trend_years"], row["on_track"]) == (None, None, None, None, None)
+        assert (row["projected_value"], row["annual_change_needed"], row["on_track"]) == (None, None, None)
+        assert (row["annual_change_observed"], row["trend_years"]) == (pytest.approx(slope), points)
 
 
 # ------------------------------------------------------------------------------------------ trajectory (高明)
@@ -377,12 +423,12 @@ def test_a_norm_due_earlier_is_judged_against_its_only_target_year(warehouse):
         ("gaoming_2023", 2023, "emergency_care", (3, 1, 2, 0, 0, 1, 2, 0, 0)),
         ("gaoming_2023", 2023, "other", (1, 0, 0, 1, 0, 0, 0, 1, 0)),
         ("gaoming_2023", 2024, "all", (4, 0, 1, 3, 0, 0, 1, 3, 0)),
-        ("xuchang_2020", 2023, "all", (9, 2, 4, 3, 0, 4, 6, 4, 0)),
-        ("xuchang_2020", 2023, "public_health_outcomes", (1, 0, 1, 0, 0, 0, 1, 0, 0)),
+        ("xuchang_2020", 2023, "all", (10, 2, 5, 3, 0, 4, 7, 4, 0)),
+        ("xuchang_2020", 2023, "public_health_outcomes", (2, 0, 2, 0, 0, 0, 2, 0, 0)),
         ("xuchang_2020", 2023, "primary_care", (3, 1, 1, 1, 0, 1, 2, 2, 0)),
         ("xuchang_2020", 2023, "resources", (1, 1, 0, 0, 0, 2, 0, 0, 0)),
         ("xuchang_2020", 2023, "tcm", (4, 0, 2, 2, 0, 1, 3, 2, 0)),
-        ("xuchang_2020", 2022, "all", (7, 2, 1, 4, 0, 3, 2, 5, 0)),
+        ("xuchang_2020", 2022, "all", (8, 3, 1, 4, 0, 4, 2, 5, 0)),
     ],
 )
 def test_plan_scorecard(warehouse, plan_id, year, domain, expected):
@@ -490,3 +536,104 @@ def test_rare_event_trend_is_fitted_to_the_yearly_rates(warehouse):
     assert row["annual_change_observed"] == pytest.approx(0, abs=1e-9)
     assert row["projected_value"] == pytest.approx(20 / 3)
     assert row["annual_change_needed"] == pytest.approx((14 - 20 / 3) / 4)
+
+
+# ------------------------------------------------------------------------------------------ progress classes
+# ratio = slope of the trend / change per year needed from today's value to the target by its year (a target
+# already due: within one year). expectations/tracking.yaml: ≥ 0.95 on_track, ≥ 0.60 acceleration_needed,
+# ≥ 0 limited_progress, below 0 deterioration; met: achieved; fewer than 3 years: no_trend.
+@pytest.mark.parametrize("county", sorted(PROGRESS_SERIES))
+def test_progress_at_every_class_boundary(warehouse, county):
+    _, ratio, progress = PROGRESS_SERIES[county]
+    row = tracking(warehouse, "yichang_2016.family_doctor_contract_pct", county, 2015)
+    assert (row["actual"], row["target"], row["target_year"], row["trend_years"]) == (pytest.approx(20), 30, 2016, 3)
+    assert row["annual_change_needed"] == pytest.approx(10)
+    assert row["annual_change_observed"] / row["annual_change_needed"] == pytest.approx(ratio, abs=1e-9)
+    assert (row["status"], row["progress"]) == ("not_met", progress)
+
+
+@pytest.mark.parametrize(
+    "norm_id, unit, year, progress",
+    [
+        ("yichang_2016.family_doctor_contract_pct", "420502", 2015, "achieved"),   # 32 ≥ 30
+        ("yichang_2016.family_doctor_contract_pct", "420502", 2014, "no_trend"),   # 2 years of data
+        # 2019: 38 < 40, the 2018 milestone is past: 2 points needed within a year, slope 2.1 → ratio 1.05
+        ("yichang_2016.family_doctor_contract_pct", "420502", 2019, "on_track"),
+        ("gaoming_2023.ambulances_per_30k", "440608", 2023, "on_track"),           # 0.1 / 0.05 = 2
+        ("gaoming_2023.negative_pressure_ambulance_pct", "440608", 2023, "deterioration"),  # −6.5 / 20
+        ("gaoming_2023.ambulances_per_30k", "440608", 2024, None),                 # not evaluable: no class
+        # pooled 20 > 14 in 2022, needed (14 − 20)/3 = −2 a year, yearly rates 0, 20, 0, 40 rise by 10: ratio −5
+        ("qinzhou_14th.maternal_mortality", "450700", 2022, "deterioration"),
+        ("qinzhou_14th.maternal_mortality", "450700", 2023, "achieved"),
+    ],
+)
+def test_progress_classes_of_the_worked_series(warehouse, norm_id, unit, year, progress):
+    assert tracking(warehouse, norm_id, unit, year)["progress"] == progress
+
+
+# ------------------------------------------------------------------------------------------ direction targets
+@pytest.mark.parametrize(
+    "norm_id, year, slope, points, status, reason, progress",
+    [
+        # increase (提高): 许昌 40, 50, 52 (2020–2022) rises 6 a year; with 2023's 30 the line falls 2.8 a year
+        ("xuchang_2020.tb_bacteriological_positive_increase", 2022, 6, 3, "met", None, "on_track"),
+        ("xuchang_2020.tb_bacteriological_positive_increase", 2023, -2.8, 4, "not_met", None, "deterioration"),
+        # decrease (进一步降低): 钦州 60, 58, 56, 66, 50 per 100,000
+        ("qinzhou_14th.tb_incidence_decrease", 2020, None, 2, "not_evaluable", "too few years for a trend (2 of 3)", "no_trend"),
+        ("qinzhou_14th.tb_incidence_decrease", 2021, -2, 3, "met", None, "on_track"),
+        ("qinzhou_14th.tb_incidence_decrease", 2022, 1.6, 4, "not_met", None, "deterioration"),  # Σxy 8 / Σx² 5
+        ("qinzhou_14th.tb_incidence_decrease", 2023, -1.2, 5, "met", None, "on_track"),          # Σxy −12 / 10
+    ],
+)
+def test_direction_targets_are_judged_by_the_trend(warehouse, norm_id, year, slope, points, status, reason, progress):
+    unit = "411000" if norm_id.startswith("xuchang") else "450700"
+    row = tracking(warehouse, norm_id, unit, year)
+    assert (row["comparator"], row["target"], row["gap"], row["shortfall"]) == (norm_id.rsplit("_", 1)[1], None, None, None)
+    assert (row["status"], row["reason"], row["progress"], row["trend_years"]) == (status, reason, progress, points)
+    assert row["annual_change_observed"] == (None if slope is None else pytest.approx(slope))
+
+
+# ------------------------------------------------------------------------------------------ shortfall
+@pytest.mark.parametrize(
+    "norm_id, unit, year, shortfall",
+    [
+        # a rate: 1 ambulance per 30,000 of 300,000 residents is 10 ambulances; 2020 has 6, 2023 has 9
+        ("gaoming_2023.ambulances_per_30k", "440608", 2020, 4),
+        ("gaoming_2023.ambulances_per_30k", "440608", 2023, 1),
+        # a share: 40 % of 9 ambulances is 3.6 negative-pressure ones; 2023 has 0 (4 short), 2024 has 3 (0.6 → 1)
+        ("gaoming_2023.negative_pressure_ambulance_pct", "440608", 2023, 4),
+        ("gaoming_2023.negative_pressure_ambulance_pct", "440608", 2024, 1),
+        # a share per facility: Y1 has 3 health technicians and no public-health staff: 25 % is 0.75 → 1
+        ("yichang_2016.public_health_staff_pct", "Y1", 2015, 1),
+        # a count: at least 5 GPs per township health centre; Y1 has 2, Y2 has 4
+        ("yichang_2016.thc_gps", "Y1", 2015, 3),
+        ("yichang_2016.thc_gps", "Y2", 2015, 1),
+        # met: none short
+        ("gaoming_2023.negative_pressure_ambulance_pct", "440608", 2020, None),
+        # reported, not counted (the pooled maternal mortality rate): no shortfall
+        ("qinzhou_14th.maternal_mortality", "450700", 2022, None),
+        ("xuchang_2020.life_expectancy", "411000", 2023, None),
+    ],
+)
+def test_shortfall_in_the_numerators_unit(warehouse, norm_id, unit, year, shortfall):
+    row = tracking(warehouse, norm_id, unit, year)
+    assert row["shortfall"] == shortfall
+
+
+def test_shortfalls_are_summed_up_the_region_tree(warehouse):
+    # Y1 (西陵区) 3 GPs short, Y2 (伍家岗区) 1 short: each county its own, 宜昌市 4 from 2 centres.
+    rows = query(
+        warehouse,
+        "SELECT region_code, level, numerator_measure, units_short, shortfall FROM marts.shortfall_totals "
+        "WHERE norm_id = 'yichang_2016.thc_gps' AND year = 2015 ORDER BY level, region_code",
+    )
+    assert rows == [("420502", "county", "gps", 1, 3), ("420503", "county", "gps", 1, 1), ("420500", "prefecture", "gps", 2, 4)]
+    # a norm judged on the jurisdiction itself (高明区) has nothing above it inside the plan: no total
+    assert query(warehouse, "SELECT count(*) FROM marts.shortfall_totals WHERE plan_id = 'gaoming_2023'") == [(0,)]
+
+
+def test_marts_norms_keeps_the_upper_end_of_ranges(warehouse):
+    from test_catalog import RANGES
+
+    rows = query(warehouse, "SELECT norm_id, threshold, range_high FROM marts.norms WHERE range_high IS NOT NULL ORDER BY 1")
+    assert rows == [(n, low, high) for n, (_, low, high, _) in sorted(RANGES.items()) if high is not None]

@@ -97,17 +97,20 @@ def dimensions(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Ma
 @dg.asset(group_name="marts", kinds={"duckdb"}, owners=["team:data-engineering"], deps=["norm_results"])
 def target_tracking(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """目标追踪 marts.target_tracking: for every norm, unit in scope and year — the actual value, the milestone
-    that applies, the gap in the indicator's unit and the status; for a target still ahead, the value projected
-    to the target year from the unit's least-squares trend, the annual change needed and whether the unit is on
-    track. Rare-event rates are pooled over years (expectations/tracking.yaml)."""
+    that applies, the gap, the status and the progress class (achieved 已达标, on_track 按期可达,
+    acceleration_needed 需加速, limited_progress 进展有限, deterioration 倒退, no_trend 年数不足; Open SDG's
+    thresholds in expectations/tracking.yaml); the shortfall in the numerator's own unit (beds, physicians,
+    ambulances) and its sums up the region tree (marts.shortfall_totals); for a target still ahead, the value
+    projected to the target year from the unit's least-squares trend. Rare-event rates are pooled over years."""
     with warehouse.connect(context.run.run_id) as con:
         set_tracking_variables(con)
         run_sql(con, "marts/target_tracking")
-        on_track = dict(con.execute(
-            "SELECT coalesce(on_track::VARCHAR, 'no projection'), count(*) FROM marts.target_tracking GROUP BY 1"
-        ).fetchall())
+        run_sql(con, "marts/shortfall_totals")
+        progress = con.execute(
+            "SELECT coalesce(progress, 'none'), count(*) FROM marts.target_tracking GROUP BY 1 ORDER BY 1"
+        ).fetchall()
         metadata = table_metadata(con, "marts.target_tracking")
-    return dg.MaterializeResult(metadata=metadata | {f"on_track_{k}": v for k, v in on_track.items()})
+    return dg.MaterializeResult(metadata=metadata | {f"progress_{k}": v for k, v in progress})
 
 
 @dg.asset(group_name="marts", kinds={"duckdb"}, owners=["team:data-engineering"], deps=["norm_results"])

@@ -15,31 +15,37 @@ PLANS = sorted(plan["plan_id"] for plan in load_catalog().plans)
 
 
 def _plan_check(con, plan_id: str) -> dg.AssetCheckResult:
+    """The plan's norms in the latest year; the units that miss them are listed worst first: furthest from the
+    target relative to it (a direction target: the trend going the wrong way)."""
     counts = dict(con.execute(
         "SELECT status, count(*) FROM marts.norm_results WHERE plan_id = ? GROUP BY status", [plan_id]
     ).fetchall())
     failing = con.execute(
-        "SELECT r.norm_id, r.region_code, g.region_name, r.year, round(r.value, 3), r.comparator, r.threshold, n.quote "
+        "SELECT r.norm_id, coalesce(r.facility_id || ' ' || f.facility_name, r.region_code || ' ' || g.region_name), "
+        "r.year, round(r.value, 3), r.comparator, r.threshold, n.quote "
         "FROM marts.norm_results r JOIN staging.regions g USING (region_code) "
+        "LEFT JOIN staging.facilities f ON f.facility_id = r.facility_id "
         "JOIN marts.norms n ON n.norm_id = r.norm_id AND n.target_year IS NOT DISTINCT FROM r.target_year "
         "WHERE r.plan_id = ? AND r.status = 'not_met' "
-        "AND r.year = (SELECT max(year) FROM marts.norm_results WHERE plan_id = ?) ORDER BY 1, 2 LIMIT 25",
+        "AND r.year = (SELECT max(year) FROM marts.norm_results WHERE plan_id = ?) "
+        "ORDER BY abs(r.value - CASE WHEN r.comparator = 'between' AND r.value > r.threshold_high THEN r.threshold_high "
+        "ELSE r.threshold END) / nullif(abs(r.threshold), 0) DESC NULLS LAST, 1, 2",
         [plan_id, plan_id],
     ).fetchall()
     table = markdown_table(
-        ["norm", "region", "year", "value", "norm", "source"],
-        [(n, f"{c} {name}", y, v, f"{op} {t:g}", q[:60]) for n, c, name, y, v, op, t, q in failing],
+        ["norm", "unit", "year", "value", "norm", "source"],
+        [(n, unit, y, v, op if t is None else f"{op} {t:g}", q[:60]) for n, unit, y, v, op, t, q in failing[:25]],
     )
     return dg.AssetCheckResult(
         check_name=f"norms_{plan_id}",
         passed=not failing,
         severity=dg.AssetCheckSeverity.WARN,
-        description=f"{len(failing)} norm results not met in the latest year" + (" (first 25 shown)" if len(failing) == 25 else ""),
+        description=f"{len(failing)} norm results not met in the latest year" + (" (the worst 25 shown)" if len(failing) > 25 else ""),
         metadata={
             "met": counts.get("met", 0),
             "not_met": counts.get("not_met", 0),
             "not_evaluable": counts.get("not_evaluable", 0),
-            "not_met_latest_year": table,
+            "worst_units_latest_year": table,
             "rule_source": f"expectations/norms/ ({plan_id})",
         },
     )

@@ -7,7 +7,8 @@
 -- administrative villages …) decides, per unit and year, whether the norm applies there.
 -- The milestone that applies to a year is the first one due that year or later; after the last, the last.
 -- Rare-event rates (variable rare_event_indicators) are judged on the pooled rate of the latest
--- pool_years years (variable pool_years), from expectations/tracking.yaml.
+-- pool_years years (variable pool_years), from expectations/tracking.yaml. A direction target (increase,
+-- decrease) carries the slope of the unit's trend (trend_slope), on which it is judged.
 CREATE OR REPLACE TEMP TABLE norm_candidates AS
 WITH norms AS (
     SELECT DISTINCT n.norm_id, n.scope_level, n.facility_type, p.jurisdiction_code
@@ -129,13 +130,33 @@ judged AS (
       ON a.facility_id IS NULL AND v.region_code = a.region_code AND v.year = a.year AND v.indicator_code = n.indicator_code
     LEFT JOIN marts.facility_indicators AS fv
       ON fv.facility_id = a.facility_id AND fv.year = a.year AND fv.indicator_code = n.indicator_code
+),
+-- A direction target (increase / decrease) is judged by the least-squares slope of the unit's yearly values
+-- over the same window as the trajectory (trend_max_years, at least trend_min_years values).
+direction_trend AS (
+    SELECT j.norm_id, j.region_code, j.facility_id, j.year,
+           count(s.value) AS trend_years, regr_slope(s.value, s.year) AS trend_slope
+    FROM judged AS j
+    JOIN (SELECT region_code AS unit_key, year, indicator_code, value FROM marts.indicator_values
+          UNION ALL
+          SELECT 'facility:' || facility_id, year, indicator_code, value FROM marts.facility_indicators) AS s
+      ON s.unit_key = coalesce('facility:' || j.facility_id, j.region_code) AND s.indicator_code = j.indicator_code
+     AND s.year BETWEEN j.year - getvariable('trend_max_years') + 1 AND j.year AND s.value IS NOT NULL
+    WHERE j.comparator IN ('increase', 'decrease')
+    GROUP BY ALL
 )
 SELECT
-    * EXCLUDE (not_applicable, condition_without_data),
+    j.* EXCLUDE (not_applicable, condition_without_data),
+    CASE WHEN t.trend_years >= getvariable('trend_min_years') THEN t.trend_slope END AS trend_slope,
     CASE
         WHEN not_applicable IS NOT NULL THEN 'condition not applicable: ' || not_applicable
         WHEN condition_without_data IS NOT NULL THEN format('no data for the condition ({})', condition_without_data)
         WHEN value IS NULL AND denominator = 0 THEN 'denominator zero'
         WHEN value IS NULL THEN 'no data'
+        WHEN j.comparator IN ('increase', 'decrease') AND coalesce(t.trend_years, 0) < getvariable('trend_min_years')
+            THEN format('too few years for a trend ({} of {})', coalesce(t.trend_years, 0), getvariable('trend_min_years'))
     END AS not_evaluable_reason
-FROM judged;
+FROM judged AS j
+LEFT JOIN direction_trend AS t
+  ON t.norm_id = j.norm_id AND t.region_code = j.region_code AND t.year = j.year
+ AND t.facility_id IS NOT DISTINCT FROM j.facility_id;

@@ -7,7 +7,7 @@ ORDER BY plan_id;
 
 CREATE OR REPLACE TABLE marts.norms AS
 SELECT norm_id, plan_id, source_document, indicator_code, comparator,
-       threshold::DOUBLE AS threshold, threshold_high::DOUBLE AS threshold_high, tolerance::DOUBLE AS tolerance,
+       threshold::DOUBLE AS threshold, threshold_high::DOUBLE AS threshold_high, range_high::DOUBLE AS range_high, tolerance::DOUBLE AS tolerance,
        unit, target_year::INTEGER AS target_year, scope_level, facility_type, condition, domain,
        trackable, untrackable_reason, quote, note, baseline_value::DOUBLE AS baseline_value,
        baseline_year::INTEGER AS baseline_year
@@ -28,9 +28,10 @@ COMMENT ON COLUMN marts.norms.norm_id IS '标准编号 Stable norm id';
 COMMENT ON COLUMN marts.norms.plan_id IS '规划编号 Plan id (marts.plans)';
 COMMENT ON COLUMN marts.norms.source_document IS '来源文件 File name of the plan text';
 COMMENT ON COLUMN marts.norms.indicator_code IS '指标代码 Indicator the norm is judged on (marts.indicators)';
-COMMENT ON COLUMN marts.norms.comparator IS '比较 >=, >, <=, <, between, approximately';
-COMMENT ON COLUMN marts.norms.threshold IS '标准值 Threshold (the lower bound for between)';
+COMMENT ON COLUMN marts.norms.comparator IS '比较 >=, >, <=, <, between, approximately, or a direction target without a number: increase (持续提升, 逐步提高) / decrease (稳步下降), judged by the trend';
+COMMENT ON COLUMN marts.norms.threshold IS '标准值 Threshold (the lower bound for between; empty for increase / decrease)';
 COMMENT ON COLUMN marts.norms.threshold_high IS '上限 Upper bound for between';
+COMMENT ON COLUMN marts.norms.range_high IS '区间上限 Upper end of a range the plan prints but is judged at its lower end (每万人配置1—2台AED: threshold 1, range_high 2); going above it is not a breach';
 COMMENT ON COLUMN marts.norms.tolerance IS '容差 Tolerance for approximately';
 COMMENT ON COLUMN marts.norms.unit IS '单位 Unit of the threshold (the indicator''s unit)';
 COMMENT ON COLUMN marts.norms.target_year IS '目标年份 Year by which the threshold applies (one row per milestone)';

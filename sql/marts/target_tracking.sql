@@ -1,14 +1,19 @@
 -- Target tracking (目标追踪): one row per norm, unit in scope and year — the unit's value, the milestone
--- that applies, the gap, the status, and for a target still ahead, where the unit's trend leads.
+-- that applies, the gap, the status, the progress class, the shortfall in the numerator's own unit, and for
+-- a target still ahead, where the unit's trend leads.
 -- Trend: least-squares line through the unit's latest values (variables trend_min_years, trend_max_years
 -- from expectations/tracking.yaml), evaluated at the target year.
+-- Progress (variables progress_*, expectations/tracking.yaml): the ratio of the trend's slope to the change per
+-- year needed from today's value to the target by the target year (a target already due: within one year).
+-- Shortfall: how much the numerator must change, at today's denominator, to meet the norm (rounded up to whole
+-- units; negative = fewer, for an upper bound); only for counted indicators, not for reported ones.
 CREATE OR REPLACE TABLE marts.target_tracking AS
 WITH series AS (
     -- a unit's yearly values: a region's (facility_id empty) or a facility's; unit_key joins either by equality
-    SELECT region_code AS unit_key, year, indicator_code, value
+    SELECT region_code AS unit_key, year, indicator_code, value, numerator, denominator
     FROM marts.indicator_values
     UNION ALL
-    SELECT 'facility:' || facility_id, year, indicator_code, value
+    SELECT 'facility:' || facility_id, year, indicator_code, value, numerator, denominator
     FROM marts.facility_indicators
 ),
 history AS (
@@ -18,7 +23,7 @@ history AS (
       ON s.unit_key = coalesce('facility:' || r.facility_id, r.region_code)
      AND s.indicator_code = r.indicator_code
      AND s.year BETWEEN r.year - getvariable('trend_max_years') + 1 AND r.year
-    WHERE r.target_year > r.year AND s.value IS NOT NULL AND r.applies
+    WHERE s.value IS NOT NULL AND r.applies
 ),
 trend AS (
     SELECT norm_id, region_code, facility_id, year, count(*) AS trend_years,
@@ -29,12 +34,29 @@ trend AS (
 tracked AS (
     SELECT
         r.*,
-        t.trend_years, t.slope,
-        CASE WHEN t.trend_years >= getvariable('trend_min_years') THEN t.intercept + t.slope * r.target_year END AS projected_value
+        t.trend_years,
+        CASE WHEN t.trend_years >= getvariable('trend_min_years') THEN t.slope END AS slope,
+        CASE WHEN t.trend_years >= getvariable('trend_min_years') AND r.target_year > r.year
+             THEN t.intercept + t.slope * r.target_year END AS projected_value,
+        -- the value to aim at: the threshold, or the nearer end of a range
+        CASE WHEN r.comparator = 'between' AND r.value > r.threshold_high THEN r.threshold_high ELSE r.threshold END AS aim,
+        s.numerator, s.denominator, i.unit_multiplier, i.source = 'public_health' OR i.unit = 'flag' AS not_counted
     FROM marts.norm_results AS r
+    JOIN marts.indicators AS i USING (indicator_code)
     LEFT JOIN trend AS t
       ON t.norm_id = r.norm_id AND t.region_code = r.region_code AND t.year = r.year
      AND t.facility_id IS NOT DISTINCT FROM r.facility_id
+    LEFT JOIN series AS s
+      ON s.unit_key = coalesce('facility:' || r.facility_id, r.region_code) AND s.indicator_code = r.indicator_code
+     AND s.year = r.year
+),
+paced AS (
+    SELECT *,
+           -- the change per year that reaches the aim from today's value; a target already due needs it within a year
+           (aim - value) / greatest(target_year - year, 1) AS pace_needed,
+           -- the numerator that would just meet the aim at today's denominator (a count is its own numerator)
+           aim / unit_multiplier * coalesce(denominator, unit_multiplier) - numerator AS numerator_gap
+    FROM tracked
 )
 SELECT
     norm_id, plan_id, indicator_code, scope_level, region_code, facility_id, year,
@@ -49,9 +71,36 @@ SELECT
         ELSE value - threshold
     END AS gap,
     status, reason, applies,
+    CASE
+        WHEN NOT applies THEN NULL
+        WHEN comparator IN ('increase', 'decrease') THEN
+            CASE WHEN status = 'met' THEN 'on_track'
+                 WHEN status = 'not_met' AND slope = 0 THEN 'limited_progress'
+                 WHEN status = 'not_met' THEN 'deterioration'
+                 WHEN starts_with(reason, 'too few years') THEN 'no_trend' END
+        WHEN status = 'met' THEN 'achieved'
+        WHEN status <> 'not_met' THEN NULL
+        WHEN slope IS NULL THEN 'no_trend'
+        -- the ratio observed / needed, rounded so that a boundary worked on paper is not lost to floating point;
+        -- needed is 0 only on the edge of a strict bound: then the sign of the slope decides
+        WHEN round(coalesce(slope / nullif(pace_needed, 0), sign(slope) * CASE WHEN comparator IN ('<', '<=') THEN -1 ELSE 1 END), 9)
+             >= getvariable('progress_on_track') THEN 'on_track'
+        WHEN round(coalesce(slope / nullif(pace_needed, 0), sign(slope) * CASE WHEN comparator IN ('<', '<=') THEN -1 ELSE 1 END), 9)
+             >= getvariable('progress_acceleration_needed') THEN 'acceleration_needed'
+        WHEN round(coalesce(slope / nullif(pace_needed, 0), sign(slope) * CASE WHEN comparator IN ('<', '<=') THEN -1 ELSE 1 END), 9)
+             >= getvariable('progress_limited_progress') THEN 'limited_progress'
+        ELSE 'deterioration'
+    END AS progress,
+    CASE
+        WHEN status <> 'not_met' OR not_counted OR comparator NOT IN ('>=', '>', '<=', '<', 'between') THEN NULL
+        WHEN comparator = '>' THEN floor(round(numerator_gap, 9)) + 1
+        WHEN comparator = '<' THEN -(floor(round(-numerator_gap, 9)) + 1)
+        WHEN comparator = '<=' OR (comparator = 'between' AND aim = threshold_high) THEN -ceil(round(-numerator_gap, 9))
+        ELSE ceil(round(numerator_gap, 9))
+    END AS shortfall,
     projected_value,
     CASE WHEN target_year > year AND applies THEN (threshold - value) / (target_year - year) END AS annual_change_needed,
-    CASE WHEN projected_value IS NOT NULL THEN slope END AS annual_change_observed,
+    slope AS annual_change_observed,
     trend_years,
     CASE
         WHEN projected_value IS NULL THEN NULL
@@ -62,10 +111,10 @@ SELECT
         WHEN comparator = 'between' THEN projected_value BETWEEN threshold AND threshold_high
         WHEN comparator = 'approximately' THEN abs(projected_value - threshold) <= tolerance
     END AS on_track
-FROM tracked
+FROM paced
 ORDER BY plan_id, norm_id, region_code, facility_id, year;
 
-COMMENT ON TABLE marts.target_tracking IS '目标追踪 Target tracking: each norm, unit and year — actual, target, gap, status and, for targets ahead, the projected value and whether the unit is on track';
+COMMENT ON TABLE marts.target_tracking IS '目标追踪 Target tracking: each norm, unit and year — actual, target, gap, status, progress class, shortfall in the numerator''s unit and, for targets ahead, the projected value and whether the unit is on track';
 COMMENT ON COLUMN marts.target_tracking.norm_id IS '标准编号 Norm id (marts.norms)';
 COMMENT ON COLUMN marts.target_tracking.plan_id IS '规划编号 Plan id';
 COMMENT ON COLUMN marts.target_tracking.indicator_code IS '指标代码 Indicator';
@@ -85,6 +134,8 @@ COMMENT ON COLUMN marts.target_tracking.reason IS '原因 Why not evaluable';
 COMMENT ON COLUMN marts.target_tracking.applies IS '适用 false when the norm''s condition leaves the unit out (then no trajectory is given)';
 COMMENT ON COLUMN marts.target_tracking.projected_value IS '预测值 Value at the target year on the least-squares trend of the latest years';
 COMMENT ON COLUMN marts.target_tracking.annual_change_needed IS '所需年变化 Change per year needed from now to reach the target by the target year';
-COMMENT ON COLUMN marts.target_tracking.annual_change_observed IS '实际年变化 Slope of the trend (change per year)';
-COMMENT ON COLUMN marts.target_tracking.trend_years IS '趋势年数 Years of data the trend rests on';
-COMMENT ON COLUMN marts.target_tracking.on_track IS '按期可达 Whether the projected value meets the norm by the target year (empty when the target is not ahead or the trend is too short)';
+COMMENT ON COLUMN marts.target_tracking.annual_change_observed IS '实际年变化 Slope of the trend (change per year); empty with fewer than the minimum years';
+COMMENT ON COLUMN marts.target_tracking.trend_years IS '趋势年数 Years of data the trend rests on (within the latest years of the window)';
+COMMENT ON COLUMN marts.target_tracking.progress IS '进展 achieved 已达标 / on_track 按期可达 / acceleration_needed 需加速 / limited_progress 进展有限 / deterioration 倒退 / no_trend 年数不足: the trend''s slope against the change per year needed to reach the target by its year (a target already due: within a year); thresholds in expectations/tracking.yaml. Direction targets: on_track when the trend goes the plan''s way';
+COMMENT ON COLUMN marts.target_tracking.shortfall IS '缺口(分子单位) How much the numerator must change, at today''s denominator, to meet the norm, in the numerator''s own unit (beds, physicians, ambulances …), rounded up to whole units; negative = fewer (an upper bound). Empty where met, for reported indicators and yes/no flags';
+COMMENT ON COLUMN marts.target_tracking.on_track IS '预测达标 Whether the trend line''s value at the target year (projected_value) meets the norm (empty when the target is not ahead or the trend is too short). Unlike progress it does not start from today''s value, so the two disagree when the latest year is off the line';
