@@ -23,7 +23,7 @@ import polars as pl
 import yaml
 
 from pipelines.contract import Column, Source, code_lookup, normalise_header
-from pipelines.reading import UNDECODABLE, Grid, Header, classify_rows, locate_header, read_grids, reading_rules
+from pipelines.reading import Grid, Header, classify_rows, locate_header, read_grids, reading_rules
 from pipelines.settings import EXPECTATIONS_DIR, REFERENCE_DIR
 
 READABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".parquet")
@@ -485,7 +485,7 @@ def read_file(path: Path, data: bytes, source: Source, key: bytes, report: FileR
         if grid.frame.height == 0:
             report.ignored_sheets.append(f"{grid.sheet or path.name} (空 empty)")
             continue
-        header, missing = locate_header(grid, source)
+        header = locate_header(grid, source)
         lacking = [c for c in required if header is None or c.name not in header.written]
         year = None
         if header and [c.name for c in lacking] == ["year"]:
@@ -497,7 +497,7 @@ def read_file(path: Path, data: bytes, source: Source, key: bytes, report: FileR
                 best_missing = (grid, lacking, header)
             report.ignored_sheets.append(f"{grid.sheet or path.name} (缺少 lacks {', '.join(c.label for c in lacking)})")
             continue
-        rows = classify_rows(grid, header, source)
+        rows = classify_rows(grid, header)
         sheet = _sheet_frame(grid, header, rows, path.name)
         if year is not None:
             sheet = sheet.with_columns(pl.lit(str(year)).alias("year"))

@@ -160,9 +160,9 @@ def _candidates(rows: list[list[str | None]], index: int) -> list[tuple[tuple[in
     return options
 
 
-def locate_header(grid: Grid, source: Source) -> tuple[Header | None, int]:
-    """The header that names the most contract columns among the first rows of the sheet, and how many of
-    the source's required columns it lacks (0 when the sheet is usable)."""
+def locate_header(grid: Grid, source: Source) -> Header | None:
+    """The header that names the most contract columns among the first rows of the sheet: the one that lacks
+    the fewest required columns, then names the most columns, then spans one row rather than two."""
     rules = reading_rules()
     lookup = source.header_lookup()
     top = _normalised(grid.frame.head(rules["header_search_rows"])).rows()
@@ -190,17 +190,12 @@ def locate_header(grid: Grid, source: Source) -> tuple[Header | None, int]:
             if columns and (best_key is None or key > best_key):
                 best_key = key
                 best = Header(tuple(r + 1 for r in header_rows), columns, written, ignored)
-    if best is None:
-        return None, sum(1 for c in source.columns if c.required)
-    return best, -best_key[0]
+    return best
 
 
 # --- rows that are not data ------------------------------------------------------------------------------
 
-LEFT_OUT_REASONS = ("title", "blank", "total", "footer", "repeated_header", "column_numbers", "unit_row")
-
-
-def classify_rows(grid: Grid, header: Header, source: Source) -> pl.DataFrame:
+def classify_rows(grid: Grid, header: Header) -> pl.DataFrame:
     """The sheet's rows after the header, each with _row (spreadsheet row) and _left_out (a reason from
     expectations/reading.yaml, or null for a data row). Rows above the header are left out as titles."""
     rules = reading_rules()

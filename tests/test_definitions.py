@@ -17,7 +17,7 @@ EXPECTED_GROUPS = {
     "ingest": {"reference_code_lists", *(f"raw_{s}" for s in SOURCES)},
     "catalog": {"indicator_catalog"},
     "staging": {f"stg_{s}" for s in SOURCES},
-    "marts": {"measures", "quarantine", "indicator_values", "facility_indicators", "dimensions", "build_info", "target_tracking", "plan_scorecard", "coverage_gaps"},
+    "marts": {"measures", "quarantine", "receipts", "indicator_values", "facility_indicators", "dimensions", "build_info", "target_tracking", "plan_scorecard", "coverage_gaps"},
     "validation": {"norm_results", "data_quality_flags"},
     "publish": {"warehouse_file"},
     "report": {"report"},

@@ -110,7 +110,7 @@ def test_an_assets_checks_are_shown_with_their_results(page, webserver):
     # the row-level rules: a warning with what failed, by rule (the small inbox has nothing to quarantine here)
     page.goto(f"{url}/assets/stg_facility_stats?view=checks&checkDetail=quality_rules")
     page.get_by_text("This is a non-blocking asset check.").first.wait_for()
-    page.get_by_text("rows broke a rule").first.wait_for()
+    page.get_by_text("rows have a problem").first.wait_for()
     page.screenshot(path=ARTIFACTS / "quality_rules_check.png", full_page=True)
 
 
