@@ -15,7 +15,7 @@ from pipelines.assets.marts import (
     quarantine,
     target_tracking,
 )
-from pipelines.assets.publish import warehouse_file
+from pipelines.assets.publish import release_guard, warehouse_file
 from pipelines.assets.staging import staging_assets
 from pipelines.assets.validation import data_quality_flags, norm_results
 from pipelines.jobs import build_warehouse
@@ -34,7 +34,7 @@ defs = dg.Definitions(
         # validation
         norm_results, data_quality_flags, target_tracking, plan_scorecard, coverage_gaps,
         # publish
-        warehouse_file,
+        release_guard, warehouse_file,
     ],
     jobs=[build_warehouse],
     schedules=[nightly_build],
