@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import socket
 import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -138,6 +139,10 @@ class Warehouse(dg.ConfigurableResource):
             return
         log = context.log.warning if context.log else print
         settings = operations_settings()
+        if context.instance is not None:  # for run monitoring (pipelines/launcher.py): which process is this run
+            from pipelines.launcher import HOST_TAG, PID_TAG
+
+            context.instance.add_run_tags(run.run_id, {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()})
         self._lock = BuildLock(self.builds_dir / ".build.lock")
         self._lock.acquire(run.run_id, run_origin(run), float(settings["build_lock"]["wait_seconds"]), log)
         try:

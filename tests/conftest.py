@@ -138,7 +138,8 @@ def build(inbox: Path, published: Path, instance: dg.DagsterInstance | None = No
 
 def run_messages(instance: dg.DagsterInstance, run_id: str) -> list[str]:
     """Every message of a run's log as the UI shows it (events and what the code logged)."""
-    return [entry.user_message for entry in instance.all_logs(run_id)]
+    return [(entry.dagster_event.message if entry.dagster_event else None) or entry.user_message or ""
+            for entry in instance.all_logs(run_id)]
 
 
 @pytest.fixture(scope="session")
