@@ -15,7 +15,7 @@ from pipelines.assets.marts import (
     quarantine,
     target_tracking,
 )
-from pipelines.assets.publish import warehouse_file
+from pipelines.assets.publish import release_guard, warehouse_file
 from pipelines.assets.receipts import receipts
 from pipelines.assets.report import report
 from pipelines.assets.staging import staging_assets
@@ -35,8 +35,8 @@ defs = dg.Definitions(
         measures, quarantine, receipts, indicator_values, facility_indicators, dimensions, build_info,
         # validation
         norm_results, data_quality_flags, target_tracking, plan_scorecard, coverage_gaps,
-        # publish, then the report on the published warehouse
-        warehouse_file, report,
+        # publish (after the release guard), then the report on the published warehouse
+        release_guard, warehouse_file, report,
     ],
     jobs=[build_warehouse],
     schedules=[nightly_build],

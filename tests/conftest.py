@@ -5,6 +5,7 @@ The figures are chosen so every indicator can be checked on paper; tests/test_ma
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,16 @@ import pytest
 from pipelines.definitions import defs
 from pipelines.resources import Warehouse
 from pipelines.settings import SAMPLE_DIR
+
+@pytest.fixture(scope="session", autouse=True)
+def operator_state(tmp_path_factory) -> Path:
+    """The tests never touch the operator's own pseudonym key or release acceptances in DAGSTER_HOME: they get
+    their own, for the whole session (subprocesses inherit them)."""
+    state = tmp_path_factory.mktemp("operator_state")
+    os.environ["HEALTH_PSEUDONYM_KEY_FILE"] = str(state / "pseudonym.key")
+    os.environ["HEALTH_RELEASE_ACCEPTANCES"] = str(state / "release_acceptances.yaml")
+    return state
+
 
 REGIONS = [
     # region_code, region_name, level, parent_code, valid_to, replaced_by
@@ -117,14 +128,20 @@ def write_small_inbox(inbox: Path) -> Path:
     return inbox
 
 
-def build(inbox: Path, published: Path) -> dg.ExecuteInProcessResult:
+def build(inbox: Path, published: Path, instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
     """Materialise every asset of the code location, as the nightly job does, against this inbox."""
     return dg.materialize(
         list(defs.assets),
         resources={"warehouse": Warehouse(published_path=str(published), inbox=str(inbox))},
-        instance=dg.DagsterInstance.ephemeral(),
+        instance=instance or dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
     )
+
+
+def run_messages(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+    """Every message of a run's log as the UI shows it (events and what the code logged)."""
+    return [(entry.dagster_event.message if entry.dagster_event else None) or entry.user_message or ""
+            for entry in instance.all_logs(run_id)]
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ EXPECTED_GROUPS = {
     "staging": {f"stg_{s}" for s in SOURCES},
     "marts": {"measures", "quarantine", "receipts", "indicator_values", "facility_indicators", "dimensions", "build_info", "target_tracking", "plan_scorecard", "coverage_gaps"},
     "validation": {"norm_results", "data_quality_flags"},
-    "publish": {"warehouse_file"},
+    "publish": {"release_guard", "warehouse_file"},
     "report": {"report"},
 }
 
@@ -66,6 +66,7 @@ def test_blocking_checks_guard_the_inputs_and_norm_checks_only_warn():
     blocking = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys if graph.get_check_spec(c).blocking}
     expected = {(f"raw_{s}", "files_usable") for s in SOURCES}
     expected |= {(f"stg_{s}", check) for s in SOURCES for check in ("rows_accounted", "quarantine_share")}
+    expected |= {("release_guard", "no_unaccepted_drop")}
     assert blocking == expected
     plans = {p["plan_id"] for p in load_catalog().plans}
     warn = {c.name for c in graph.asset_check_keys if c.asset_key == dg.AssetKey("norm_results")}

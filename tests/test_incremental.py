@@ -46,11 +46,24 @@ def test_a_rerun_reads_only_the_changed_file(tmp_path):
     assert table(published, query) == table(fresh, query)
 
 
-def test_a_removed_file_takes_its_rows_with_it(tmp_path):
+def test_a_removed_file_takes_its_rows_with_it(tmp_path, monkeypatch):
     inbox = write_small_inbox(tmp_path / "inbox")
     published = tmp_path / "warehouse" / "health.duckdb"
     assert build(inbox, published).success
     (inbox / "public_health_2023.xlsx").unlink()
+    # A source falling to 0 rows is held back by the release guard until someone accepts that build.
+    blocked = build(inbox, published)
+    assert not blocked.success
+    [guard] = [e for e in blocked.get_asset_check_evaluations() if e.asset_check_key.name == "no_unaccepted_drop"]
+    assert "数据源 public_health：数据源行数从 1 降至 0" in guard.description
+    assert "source public_health: rows of the source fell from 1 to 0" in guard.description
+    assert table(published, "SELECT count(*) FROM raw.public_health") == [(1,)]
+    fingerprint = guard.metadata["build_fingerprint"].value
+    acceptances = tmp_path / "acceptances.yaml"
+    acceptances.write_text(f"- build: {fingerprint}\n  accepted_by: 王五\n  reason: 公共卫生统计改由省里发布\n", encoding="utf-8")
+    monkeypatch.setenv("HEALTH_RELEASE_ACCEPTANCES", str(acceptances))
     assert build(inbox, published).success
+    assert table(published, "SELECT DISTINCT release_acceptance FROM marts.build_info") == [
+        (f"王五: 公共卫生统计改由省里发布 (build {fingerprint})",)]
     assert table(published, "SELECT count(*) FROM raw.public_health") == [(0,)]
     assert table(published, "SELECT count(*) FROM marts.build_info WHERE source = 'public_health'") == [(0,)]

@@ -1,11 +1,12 @@
 """The nightly schedule and the inbox sensor, evaluated as the daemon evaluates them."""
 
 import os
+from pathlib import Path
 
 import dagster as dg
 import pytest
 
-from conftest import write_small_inbox
+from conftest import run_messages, write_small_inbox
 from pipelines.definitions import defs
 from pipelines.schedules import nightly_build
 from pipelines.sensors import inbox_sensor
@@ -100,7 +101,14 @@ def test_a_file_still_being_copied_is_retried_and_bad_data_is_not(tmp_path, monk
     assert not [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY]
 
 
-def test_a_run_killed_mid_way_leaves_the_last_good_warehouse(tmp_path):
+KILL_STAGES = ["raw_staff", "stg_facilities", "indicator_values", "release_guard"]  # ingest, staging, marts, guard
+
+
+def test_runs_killed_at_every_stage_are_failed_by_the_daemon_and_a_sensor_run_publishes(tmp_path):
+    """kill -9 (an OOM kill, a reboot) at each stage leaves the last good warehouse; the daemon's run monitoring
+    then marks the dead runs failed by itself, the queued sensor run goes through and publishes, and the build
+    file of the last killed run is kept for inspection while the others are removed."""
+    import shutil
     import signal
     import subprocess
     import sys
@@ -108,32 +116,63 @@ def test_a_run_killed_mid_way_leaves_the_last_good_warehouse(tmp_path):
 
     import duckdb
 
+    repo = Path(__file__).resolve().parent.parent
     inbox = write_small_inbox(tmp_path / "inbox")
     published = tmp_path / "warehouse" / "health.duckdb"
-    env = os.environ | {"HEALTH_INBOX": str(inbox), "HEALTH_WAREHOUSE": str(published), "DAGSTER_HOME": str(tmp_path / "home")}
-    (tmp_path / "home").mkdir()
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copyfile(repo / "dagster.yaml", home / "dagster.yaml")  # the instance settings the project ships
+    env = os.environ | {"HEALTH_INBOX": str(inbox), "HEALTH_WAREHOUSE": str(published), "DAGSTER_HOME": str(home)}
     command = [sys.executable, "-m", "pipelines.cli", "run"]
     first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stderr
     assert "Warehouse published" in first.stdout
+    instance = dg.DagsterInstance.from_config(str(home))
 
     def published_run():
         with duckdb.connect(str(published), read_only=True) as con:
             return con.execute("SELECT DISTINCT run_id FROM marts.build_info").fetchall()
 
     good = published_run()
-    run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    builds = published.parent / "builds"
-    deadline = time.time() + 300
-    while not list(builds.glob("*.duckdb")) and time.time() < deadline and run.poll() is None:
-        time.sleep(0.05)
-    time.sleep(1.0)  # well into the build: raw and staging tables are being written
-    assert run.poll() is None, "the run finished before it could be killed"
-    run.send_signal(signal.SIGKILL)
-    run.wait()
+    killed = []
+    for stage in KILL_STAGES:
+        known = {r.run_id for r in instance.get_runs()}
+        run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline, started = time.time() + 300, False
+        while not started and time.time() < deadline and run.poll() is None:
+            new = [r for r in instance.get_runs() if r.run_id not in known]
+            started = bool(new) and any(
+                r.event_log_entry.dagster_event.step_key == stage
+                for r in instance.get_records_for_run(new[0].run_id, of_type=dg.DagsterEventType.STEP_START).records
+            )
+            time.sleep(0.05)
+        assert run.poll() is None, f"the run finished before it could be killed at {stage}"
+        run.send_signal(signal.SIGKILL)
+        run.wait()
+        killed.append(new[0].run_id)
+        assert instance.get_run_by_id(new[0].run_id).status == dg.DagsterRunStatus.STARTED  # what Dagster believes
+        assert published_run() == good  # the last good warehouse stays, whole
+        assert not (published.parent / "health.duckdb.wal").exists()
 
-    assert published_run() == good
-    assert not (published.parent / "health.duckdb.wal").exists()
-    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
-    assert again.returncode == 0, again.stderr
-    assert published_run() != good
+    daemon = subprocess.Popen(
+        [str(Path(sys.executable).parent / "dagster-daemon"), "run", "-w", "workspace.yaml"],
+        cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    try:
+        deadline, published_by_sensor = time.time() + 420, None
+        while time.time() < deadline and published_by_sensor is None:
+            time.sleep(2)
+            done = [r for r in instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.SUCCESS]))
+                    if r.tags.get("dagster/sensor_name") == "inbox_sensor"]
+            published_by_sensor = done[0] if done else None
+    finally:
+        os.killpg(daemon.pid, signal.SIGTERM)
+        daemon.wait(timeout=60)
+    assert published_by_sensor is not None, "no queued run went through after the killed runs"
+    assert published_run() == [(published_by_sensor.run_id,)]
+    for run_id in killed:  # failed by run monitoring, saying why
+        assert instance.get_run_by_id(run_id).status == dg.DagsterRunStatus.FAILURE
+        messages = run_messages(instance, run_id)
+        assert any("is gone (killed, out of memory or a reboot)" in m for m in messages), run_id
+    builds = sorted(p.stem for p in (published.parent / "builds").glob("*.duckdb"))
+    assert builds == [killed[-1]]  # the latest killed build kept for inspection, the others removed

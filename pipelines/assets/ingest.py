@@ -3,6 +3,7 @@
 import json
 
 import dagster as dg
+import duckdb
 import polars as pl
 
 from pipelines.contract import Source, load_sources, read_code_list
@@ -89,8 +90,18 @@ def _outdated(con) -> bool:
 
 
 # A file still being copied or locked by another program raises OSError: retried. Bad data never raises:
-# it fails a check or goes to quarantine, so it is never retried.
+# it fails a check or goes to quarantine, so it is never retried. Neither is a DuckDB error (a damaged or
+# full build file): a retry cannot cure it, so it fails the step at once with its cause (not_retried).
 TRANSIENT_RETRY = dg.RetryPolicy(max_retries=3, delay=10, backoff=dg.Backoff.EXPONENTIAL)
+
+
+def not_retried(exc: duckdb.Error, asset: str) -> dg.Failure:
+    """A DuckDB error as a failure that is not retried, its cause said in Chinese and English."""
+    return dg.Failure(
+        description=f"{asset} 写入构建文件失败，重试无法解决，未重试：{type(exc).__name__}: {exc} "
+        f"Writing the build file failed in {asset}; a retry cannot cure this, so it was not retried.",
+        allow_retries=False,
+    )
 
 
 def build_raw_asset(source: Source) -> dg.AssetsDefinition:
@@ -117,6 +128,12 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         ],
     )
     def raw_asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        try:
+            return ingest(context, warehouse)
+        except duckdb.Error as exc:
+            raise not_retried(exc, f"raw_{source.name}") from exc
+
+    def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         key = warehouse.pseudonym_key()
         fingerprint = typing_fingerprint(source, key)
         with warehouse.connect(context.run.run_id) as con:

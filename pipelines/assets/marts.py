@@ -31,29 +31,60 @@ def measures(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mate
     physicians, nurses, general practitioners, attributes such as government_run …) in
     staging.facility_measures; registry facilities counted by what the norms ask (staging.registry_counts);
     what kind of place each township and village is (staging.region_attributes); and all of it summed up
-    every region and its ancestors, with population and reported figures, in staging.region_measures."""
+    every region and its ancestors, with population and reported figures (staging.region_filed), in
+    staging.region_measures; and the roll-ups whose numerator and denominator cover different parts
+    (staging.region_coverage), which get no value."""
     with warehouse.connect(context.run.run_id) as con:
         run_sql(con, "marts/facility_measures")
         run_sql(con, "marts/registry_counts")
         run_sql(con, "marts/region_attributes")
+        run_sql(con, "marts/region_filed")
         run_sql(con, "marts/region_measures")
+        run_sql(con, "marts/region_coverage")
         facility_rows = con.execute("SELECT count(*) FROM staging.facility_measures").fetchall()[0][0]
         metadata = table_metadata(con, "staging.region_measures")
     return dg.MaterializeResult(metadata=metadata | {"facility_measure_rows": facility_rows})
 
-@dg.asset(group_name="marts", kinds={"duckdb"}, owners=["team:data-engineering"], deps=["measures", "indicator_catalog"])
+@dg.asset(
+    group_name="marts", kinds={"duckdb"}, owners=["team:data-engineering"], deps=["measures", "indicator_catalog"],
+    check_specs=[dg.AssetCheckSpec(
+        "coherent_rollups", asset="indicator_values",
+        description="汇总一致 Every rate above the unit its figures are filed for has a numerator and a denominator "
+        "covering the same parts. WARN: where they do not (a county with beds but no population row), no value is "
+        "published; marts.indicator_values.reason names the parts.",
+    )],
+)
 def indicator_values(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """地区指标值 marts.indicator_values: every region-level indicator of the catalog (beds, physicians and
     nurses per 1,000 residents, GPs per 10,000, ambulances per 30,000 …) for every township, county and
     prefecture and year. Rates are the region's summed numerator over its summed denominator, never an
-    average of rates."""
+    average of rates; a rate whose numerator and denominator cover different parts has no value, and a reason."""
     with warehouse.connect(context.run.run_id) as con:
         run_sql(con, "marts/indicator_values")
         per_indicator = con.execute(
             "SELECT indicator_code, count(*) FROM marts.indicator_values GROUP BY 1 ORDER BY 1"
         ).fetchall()
+        withheld = con.execute(
+            "SELECT v.region_code, r.region_name, v.year, v.indicator_code, v.reason FROM marts.indicator_values AS v "
+            "JOIN staging.region_coverage AS g USING (region_code, year, indicator_code) "
+            "LEFT JOIN staging.regions AS r USING (region_code) WHERE v.reason = g.reason ORDER BY v.year DESC, v.region_code, v.indicator_code"
+        ).fetchall()
         metadata = table_metadata(con, "marts.indicator_values")
-    return dg.MaterializeResult(metadata=metadata | {"indicators": len(per_indicator)})
+    if withheld:
+        context.log.warning(f"{len(withheld)} 个汇总值因分子分母覆盖不一致未发布，例如 {withheld[0][1]} {withheld[0][0]} "
+                            f"{withheld[0][2]} {withheld[0][3]}。 {len(withheld)} roll-ups withheld: numerator and "
+                            f"denominator cover different parts. {withheld[0][4]}")
+    return dg.MaterializeResult(
+        metadata=metadata | {"indicators": len(per_indicator), "values_withheld": len(withheld)},
+        check_results=[dg.AssetCheckResult(
+            check_name="coherent_rollups",
+            passed=not withheld,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=f"{len(withheld)} 个汇总值未发布（分子分母覆盖不一致） roll-ups withheld (numerator and denominator "
+            "cover different parts); see marts.indicator_values.reason",
+            metadata={"withheld": markdown_table(["region", "name", "year", "indicator", "reason"], withheld[:20])},
+        )],
+    )
 
 @dg.asset(group_name="marts", kinds={"duckdb"}, owners=["team:data-engineering"], deps=[f"raw_{m.source}" for m in STAGING_MODELS])
 def build_info(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:

@@ -1,7 +1,9 @@
 -- Build record (构建记录): when the warehouse was built, by which run, from which input files.
--- The variables run_id and built_at are set by the build_info asset.
+-- The variables run_id and built_at are set by the build_info asset; the release guard fills in the build's
+-- fingerprint and, for a build it would have blocked, the recorded acceptance that released it.
 CREATE OR REPLACE TABLE marts.build_info AS
-SELECT getvariable('run_id') AS run_id, getvariable('built_at')::TIMESTAMPTZ AS built_at, source, file, sha256, bytes, format, encoding, rows, ignored_columns
+SELECT getvariable('run_id') AS run_id, getvariable('built_at')::TIMESTAMPTZ AS built_at, source, file, sha256, bytes, format, encoding, rows, ignored_columns,
+       NULL::VARCHAR AS release_fingerprint, NULL::VARCHAR AS release_acceptance
 FROM raw.input_files
 ORDER BY source, file;
 
@@ -16,3 +18,5 @@ COMMENT ON COLUMN marts.build_info.format IS '格式 csv, xlsx or parquet';
 COMMENT ON COLUMN marts.build_info.encoding IS '编码 Detected text encoding of a CSV (utf-8 or gbk)';
 COMMENT ON COLUMN marts.build_info.rows IS '行数 Data rows read from the file';
 COMMENT ON COLUMN marts.build_info.ignored_columns IS '忽略列 Headers not in the contract, left out';
+COMMENT ON COLUMN marts.build_info.release_fingerprint IS '构建指纹 Fingerprint of this build for the release guard: its input files'' hashes and the run it was compared with';
+COMMENT ON COLUMN marts.build_info.release_acceptance IS '发布确认 The acceptance (who, why, from release_acceptances.yaml) that released a build the guard would have blocked; empty when nothing was blocked';

@@ -3,6 +3,9 @@
 -- norm judges villages on. Rates are computed from the region's
 -- summed numerator and denominator, never by averaging the rates of its parts. A count (a norm's "at
 -- least one …"; marts.measures.zero_when_absent) is 0 where there is none, not missing.
+-- A rate whose numerator and denominator cover different parts of the region (staging.region_coverage: a
+-- county with beds but no population row under a prefecture that files none itself) has no value: `reason`
+-- says which parts, so a missing figure never turns into a plausible-looking wrong rate.
 CREATE OR REPLACE TABLE marts.indicator_values AS
 WITH region_years AS (
     SELECT DISTINCT m.region_code, a.level, m.year
@@ -36,12 +39,18 @@ computed AS (
       ON den.region_code = ry.region_code AND den.year = ry.year AND den.measure = i.denominator_measure
 )
 SELECT
-    region_code, level, year, indicator_code, numerator, denominator,
-    CASE WHEN is_count THEN numerator
-         WHEN denominator > 0 THEN numerator / denominator * unit_multiplier END AS value,
-    unit
-FROM computed
-WHERE numerator IS NOT NULL
+    c.region_code, c.level, c.year, c.indicator_code, c.numerator, c.denominator,
+    CASE WHEN c.is_count THEN c.numerator
+         WHEN g.reason IS NOT NULL THEN NULL
+         WHEN c.denominator > 0 THEN c.numerator / c.denominator * c.unit_multiplier END AS value,
+    c.unit,
+    CASE WHEN c.is_count THEN NULL
+         WHEN c.denominator IS NULL THEN '无分母数据 No denominator figure'
+         WHEN g.reason IS NOT NULL THEN g.reason
+         WHEN c.denominator = 0 THEN '分母为零 Denominator zero' END AS reason
+FROM computed AS c
+LEFT JOIN staging.region_coverage AS g USING (region_code, year, indicator_code)
+WHERE c.numerator IS NOT NULL
 ORDER BY region_code, year, indicator_code;
 
 COMMENT ON TABLE marts.indicator_values IS '地区指标值 Region indicator values: one row per region (township, county, prefecture), year and indicator; rates from summed numerators and denominators';
@@ -49,7 +58,8 @@ COMMENT ON COLUMN marts.indicator_values.region_code IS '区划代码 Region cod
 COMMENT ON COLUMN marts.indicator_values.level IS '区划级别 Region level: township, county or prefecture (village for the indicators a norm judges villages on)';
 COMMENT ON COLUMN marts.indicator_values.year IS '年份 Year';
 COMMENT ON COLUMN marts.indicator_values.indicator_code IS '指标代码 Indicator code (marts.indicators)';
-COMMENT ON COLUMN marts.indicator_values.numerator IS '分子 Numerator, summed over the region';
+COMMENT ON COLUMN marts.indicator_values.numerator IS '分子 Numerator, summed over the region (over the parts that have it, when reason says the parts do not match)';
 COMMENT ON COLUMN marts.indicator_values.denominator IS '分母 Denominator, the region''s own figure or the sum of its nearest parts; empty for counts';
-COMMENT ON COLUMN marts.indicator_values.value IS '指标值 Value = numerator / denominator × the unit''s multiplier (the numerator for counts); empty when the denominator is zero';
+COMMENT ON COLUMN marts.indicator_values.value IS '指标值 Value = numerator / denominator × the unit''s multiplier (the numerator for counts); empty when the denominator is missing or zero, or when numerator and denominator cover different parts of the region (see reason)';
 COMMENT ON COLUMN marts.indicator_values.unit IS '单位 Unit code (marts.indicators)';
+COMMENT ON COLUMN marts.indicator_values.reason IS '原因 Why value is empty: no denominator figure, denominator zero, or numerator and denominator covering different parts of the region (which parts lack which figure); empty when there is a value';

@@ -96,9 +96,12 @@ applicable AS (
     GROUP BY ALL
 ),
 pooled AS (
+    -- a year whose numerator and denominator cover different parts (indicator_values.reason) spoils the pool
     SELECT v.region_code, v.year, v.indicator_code,
-           sum(p.numerator) / nullif(sum(p.denominator), 0) * any_value(i.unit_multiplier) AS value,
-           sum(p.numerator) AS numerator, sum(p.denominator) AS denominator
+           CASE WHEN NOT bool_or(p.value IS NULL AND p.reason LIKE '分子分母覆盖%') THEN
+               sum(p.numerator) / nullif(sum(p.denominator), 0) * any_value(i.unit_multiplier) END AS value,
+           sum(p.numerator) AS numerator, sum(p.denominator) AS denominator,
+           any_value(p.reason) FILTER (WHERE p.value IS NULL AND p.reason LIKE '分子分母覆盖%') AS coverage_reason
     FROM marts.indicator_values AS v
     JOIN marts.indicators AS i USING (indicator_code)
     JOIN marts.indicator_values AS p
@@ -109,8 +112,10 @@ pooled AS (
 ),
 region_values AS (
     SELECT v.region_code, v.year, v.indicator_code,
-           coalesce(p.value, v.value) AS value, coalesce(p.numerator, v.numerator) AS numerator,
-           coalesce(p.denominator, v.denominator) AS denominator
+           CASE WHEN p.region_code IS NOT NULL THEN p.value ELSE v.value END AS value,
+           coalesce(p.numerator, v.numerator) AS numerator,
+           coalesce(p.denominator, v.denominator) AS denominator,
+           CASE WHEN v.reason LIKE '分子分母覆盖%' THEN v.reason ELSE p.coverage_reason END AS coverage_reason
     FROM marts.indicator_values AS v
     LEFT JOIN pooled AS p USING (region_code, year, indicator_code)
 ),
@@ -120,7 +125,7 @@ judged AS (
         n.comparator, n.threshold, n.threshold_high, n.tolerance, n.unit,
         coalesce(v.value, fv.value) AS value, coalesce(v.numerator, fv.numerator) AS numerator,
         coalesce(v.denominator, fv.denominator) AS denominator,
-        c.not_applicable, c.condition_without_data
+        c.not_applicable, c.condition_without_data, v.coverage_reason
     FROM applicable AS a
     JOIN marts.norms AS n ON n.norm_id = a.norm_id AND n.target_year IS NOT DISTINCT FROM a.target_year
     LEFT JOIN conditions AS c
@@ -146,11 +151,12 @@ direction_trend AS (
     GROUP BY ALL
 )
 SELECT
-    j.* EXCLUDE (not_applicable, condition_without_data),
+    j.* EXCLUDE (not_applicable, condition_without_data, coverage_reason),
     CASE WHEN t.trend_years >= getvariable('trend_min_years') THEN t.trend_slope END AS trend_slope,
     CASE
         WHEN not_applicable IS NOT NULL THEN 'condition not applicable: ' || not_applicable
         WHEN condition_without_data IS NOT NULL THEN format('no data for the condition ({})', condition_without_data)
+        WHEN value IS NULL AND coverage_reason IS NOT NULL THEN coverage_reason
         WHEN value IS NULL AND denominator = 0 THEN 'denominator zero'
         WHEN value IS NULL THEN 'no data'
         WHEN j.comparator IN ('increase', 'decrease') AND coalesce(t.trend_years, 0) < getvariable('trend_min_years')

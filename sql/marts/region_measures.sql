@@ -19,16 +19,7 @@ facility_totals AS (
     GROUP BY ALL
 ),
 filed AS (
-    UNPIVOT (
-        SELECT region_code, year, resident_population::DOUBLE AS resident_population,
-               population_65_plus::DOUBLE AS population_65_plus, live_births::DOUBLE AS live_births
-        FROM staging.population
-    ) ON COLUMNS(* EXCLUDE (region_code, year)) INTO NAME measure VALUE value
-    UNION ALL
-    SELECT region_code, year, indicator_code || ':numerator', coalesce(numerator, value)
-    FROM staging.public_health WHERE coalesce(numerator, value) IS NOT NULL
-    UNION ALL
-    SELECT region_code, year, indicator_code || ':denominator', denominator FROM staging.public_health WHERE denominator IS NOT NULL
+    SELECT region_code, year, measure, value FROM staging.region_filed
 ),
 -- A figure reported as a value alone (life expectancy) describes its own region only: it is never summed.
 own_only AS (
