@@ -62,13 +62,13 @@ def summary(path, inbox: Path | None = None) -> str:
         indicator_rows = con.execute("SELECT count(*) FROM marts.indicator_values").fetchall()[0][0]
         without_data = plans_without_data(con)
     lines = [
-        f"Warehouse published: {path}",
-        f"  run {run_id} at {built_at}, from {files[0]} files ({files[1]:,} rows)",
-        "  staged: " + ", ".join(f"{t} {n:,}" for t, n in staged),
+        f"数据仓库已发布 Warehouse published: {path}",
+        f"  运行 run {run_id} at {built_at}: {files[0]} 个文件 files, {files[1]:,} 行 rows",
+        "  已入库 staged: " + ", ".join(f"{t} {n:,}" for t, n in staged),
         "  隔离 set aside (整行 rows / 单元格 cells / 标记 flags): "
         + (", ".join(f"{s} {r:,}/{c:,}/{f:,}" for s, r, c, f in problems) or "无 none"),
         f"  非数据行 rows left out as not data (合计、表头、表尾…): {left_out:,}",
-        f"  marts.indicator_values: {indicator_rows:,} rows",
+        f"  指标值 marts.indicator_values: {indicator_rows:,} 行 rows",
     ]
     unread = sorted(f for f in inbox_files(inbox) if f not in read) if inbox else []
     if unread:
@@ -76,13 +76,13 @@ def summary(path, inbox: Path | None = None) -> str:
                      + ", ".join(unread))
     lines.append(f"  回执 receipts for the statisticians: {Path(path).parent / 'receipts'}")
     if prefectures:
-        lines.append(f"  plan jurisdictions, {prefectures[0][2]}:")
+        lines.append(f"  规划辖区 plan jurisdictions, {prefectures[0][2]}:")
         lines += [f"    {code} {name:<8} {ind:<20} {value}" for code, name, _, ind, value in prefectures]
-    lines += [f"  plan {p['plan_id']}: no data yet for its jurisdiction {p['jurisdiction_code']} {p['region_name'] or ''}".rstrip()
+    lines += [f"  规划 plan {p['plan_id']}: 辖区尚无数据 no data yet for its jurisdiction {p['jurisdiction_code']} {p['region_name'] or ''}".rstrip()
               for p in without_data]
     report = Path(path).parent / "report" / "index.html"
     if report.exists():
-        lines.append(f"  report: {report}")
+        lines.append(f"  报告 report: {report}")
     return "\n".join(lines)
 
 
@@ -98,7 +98,8 @@ def run() -> int:
     )
     failures = run_failures(result)
     if not result.success or failures:
-        print(f"Run {result.run_id} did not publish; the warehouse at {warehouse_path()} is unchanged.", file=sys.stderr)
+        print(f"运行 {result.run_id} 未发布，{warehouse_path()} 保持不变 (run {result.run_id} did not publish; the warehouse "
+              f"at {warehouse_path()} is unchanged).", file=sys.stderr)
         for reason in failures:
             print(f"  - {reason}", file=sys.stderr)
         return 1

@@ -25,7 +25,7 @@ import polars as pl
 import pytest
 
 from conftest import POPULATION, build, write_small_inbox
-from pipelines.ingestion import decode_text
+from pipelines.reading import decode_csv
 from pipelines.settings import SAMPLE_DIR
 
 
@@ -72,7 +72,7 @@ def yangzhou_inbox(tmp_path_factory) -> Path:
     inbox = tmp_path_factory.mktemp("yangzhou") / "inbox"
     shutil.copytree(SAMPLE_DIR, inbox, ignore=shutil.ignore_patterns("*.md", ".*"))
     path = inbox / "population_2019_2024.csv"
-    text, encoding = decode_text(path.read_bytes())
+    text, encoding, _ = decode_csv(path.read_bytes())
     assert encoding == "gbk"
     lines, changed = text.splitlines(), 0
     for i, line in enumerate(lines):

@@ -92,3 +92,26 @@ def test_a_repeated_header_a_unit_row_and_a_total_are_left_out(tmp_path: Path):
     assert ingested.left_out.select("row_number", "reason").rows() == [(1, "title"), (3, "unit_row"), (5, "repeated_header"), (7, "total")]
     [report] = ingested.files
     assert (report.header_rows, report.rows, report.rows_left_out) == ("2", 6, 4)
+
+
+def test_an_id_number_filed_under_another_column_is_hashed_never_kept_in_clear(tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    # some HR exports put the 身份证号 under 人员编码; a real number passes its GB 11643 check character
+    (inbox / "staff_2023.csv").write_text("人员编码,机构代码,年份,人员类别\n41010219800101123X,H1,2023,注册护士\nS07,H1,2023,注册护士\n",
+                                          encoding="utf-8")
+    frame = ingest_source(inbox, load_sources()["staff"], b"test").frame
+    staff_ids = frame["staff_id"].to_list()
+    assert staff_ids[1] == "S07"
+    assert "41010219800101123X" not in staff_ids[0] and len(staff_ids[0]) == 32  # the keyed hash, as for 身份证号
+    assert "41010219800101123X" not in str(frame.rows())
+
+
+def test_files_that_match_no_source_are_named(tmp_path: Path):
+    from pipelines.ingestion import inbox_files
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("facilities_2023.xlsx", "会议纪要.docx", "notes.csv", ".hidden", "~$facilities_2023.xlsx"):
+        (inbox / name).write_bytes(b"")
+    assert inbox_files(inbox) == {"facilities_2023.xlsx": ["facilities"], "会议纪要.docx": [], "notes.csv": []}

@@ -160,6 +160,7 @@ def write_real_form_inbox(inbox: Path) -> Path:
     _write_registry(inbox / "2023年许昌市机构名录.xlsx")
     _write_annual_report(inbox / "Facility_Stats_2023.xlsx")
     _write_workforce_roll(inbox / "卫健统2表_许昌_2023.xlsx")
+    (inbox / "会议纪要.docx").write_bytes(b"PK")  # not a source: named, not read
     return inbox
 
 
@@ -362,7 +363,10 @@ def test_tidy_csv_and_real_form_xlsx_give_identical_marts(real_forms, tidy):
 
 def test_receipts_open_in_excel_with_chinese_intact(real_forms):
     receipts = real_forms.parent / "receipts"
-    assert sorted(p.name for p in receipts.iterdir()) == sorted(f"{f}.csv" for (f,) in _query(real_forms, "SELECT file FROM raw.input_files"))
+    read = [f for (f,) in _query(real_forms, "SELECT file FROM raw.input_files")]
+    assert sorted(p.name for p in receipts.iterdir()) == sorted(f"{f}.csv" for f in [*read, "会议纪要.docx"])
+    unmatched = (receipts / "会议纪要.docx.csv").read_text(encoding="utf-8-sig")
+    assert "文件名不对应任何数据源，未读取" in unmatched and "matches no source" in unmatched
     data = (receipts / "Facility_Stats_2023.xlsx.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
     rows = list(csv.DictReader(data.decode("utf-8-sig").splitlines()))

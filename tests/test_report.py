@@ -56,8 +56,8 @@ def test_a_plan_without_data_says_so_on_its_page_in_the_index_and_in_the_run_sum
     xuchang = (report / "xuchang_2020.html").read_text(encoding="utf-8")
     assert 'id="no-data"' not in xuchang and 'class="scorecard"' in xuchang
     lines = summary(small_warehouse).splitlines()
-    assert [line.split(":")[0].strip() for line in lines if "no data yet" in line] == [f"plan {p}" for p in NO_DATA_IN_THE_SMALL_INBOX]
-    assert f"  report: {report / 'index.html'}" in lines
+    assert [line.split(":")[0].strip() for line in lines if "no data yet" in line] == [f"规划 plan {p}" for p in NO_DATA_IN_THE_SMALL_INBOX]
+    assert f"  报告 report: {report / 'index.html'}" in lines
 
 
 def test_the_scorecard_shows_actual_shortfall_and_colour(small_warehouse):
