@@ -38,7 +38,7 @@ computed AS (
 SELECT
     region_code, level, year, indicator_code, numerator, denominator,
     CASE WHEN is_count THEN numerator
-         WHEN denominator > 0 THEN numerator / denominator * unit_multiplier END AS value,
+         ELSE rate(numerator, denominator, unit_multiplier) END AS value,
     unit
 FROM computed
 WHERE numerator IS NOT NULL
