@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,10 +22,20 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 
-# increase / decrease are direction targets (持续提升, 逐步提高, 稳步下降 …): no number, judged by the trend
-DIRECTIONS = ("increase", "decrease")
-COMPARATORS = (">=", ">", "<=", "<", "between", "approximately", *DIRECTIONS)
-CONDITION_COMPARATORS = (">=", ">", "<=", "<", "between")
+
+def _comparators() -> list[tuple[str, bool, bool]]:
+    """(comparator, in_conditions, trend) from the comparators() list in sql/macros/comparators.sql, the file
+    that says what each means: a name is allowed here only where the SQL knows it."""
+    text = (REPO_ROOT / "sql" / "macros" / "comparators.sql").read_text(encoding="utf-8")
+    listing = text.split("MACRO comparators() AS TABLE", 1)[1].split(";", 1)[0]
+    return [(name, a == "true", b == "true")
+            for name, a, b in re.findall(r"\('([^']+)',\s*(true|false),\s*(true|false)\)", listing)]
+
+
+COMPARATORS = tuple(name for name, _, _ in _comparators())
+CONDITION_COMPARATORS = tuple(name for name, in_conditions, _ in _comparators() if in_conditions)
+# direction targets (持续提升, 逐步提高, 稳步下降 …): no number, judged by the trend
+DIRECTIONS = tuple(name for name, _, trend in _comparators() if trend)
 SCOPE_LEVELS = ("prefecture", "county", "township", "village", "facility")
 INDICATOR_LEVELS = ("region", "facility")
 DOMAINS = ("resources", "workforce", "public_health_outcomes", "primary_care", "emergency_care", "tcm", "other")

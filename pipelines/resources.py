@@ -78,6 +78,13 @@ def run_origin(run: dg.DagsterRun | None) -> str:
     return "manual (make run, CLI or UI)"
 
 
+def load_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The shared rules of sql/macros/ (comparators, rate, facility filter) as TEMP macros of this connection.
+    TEMP, so they are never written into the published file an analyst opens."""
+    for path in sorted((SQL_DIR / "macros").glob("*.sql")):
+        run_sql(con, f"macros/{path.stem}")
+
+
 class Warehouse(dg.ConfigurableResource):
     """The DuckDB warehouse (数据仓库) and the inbox it is built from."""
 
@@ -265,6 +272,7 @@ class Warehouse(dg.ConfigurableResource):
         try:
             for schema in ("raw", "ref", "staging", "marts"):
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+            load_macros(con)
             yield con
         finally:
             con.close()

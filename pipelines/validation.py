@@ -273,48 +273,27 @@ def _printable(record: dict) -> dict:
     return {k: int(v) if isinstance(v, float) and v == v and v.is_integer() else v for k, v in record.items()}
 
 
-# When a norm is met, as pairs (a, b, or_equal) that must all hold: a >= b, or a > b where or_equal is false.
-NORM_COMPARISONS = {
-    ">=": [("value", "threshold", True)],
-    ">": [("value", "threshold", False)],
-    "<=": [("threshold", "value", True)],
-    "<": [("threshold", "value", False)],
-    "between": [("value", "threshold", True), ("threshold_high", "value", True)],
-    "approximately": [("tolerance", "distance", True)],
-}
-
-
-def norm_expectations(norm_id: str, comparator: str) -> list[tuple[str, dict]]:
-    """One norm compiled into expectations on the rows of that norm. A direction target is met when the slope
-    of the unit's trend goes its way: above 0 for increase, below 0 for decrease (a flat trend is not met)."""
-    condition = {"row_condition": f'norm_id=="{norm_id}"', "condition_parser": "pandas", "meta": {"norm_id": norm_id}}
-    if comparator in ("increase", "decrease"):
-        bound = {"min_value": 0, "strict_min": True} if comparator == "increase" else {"max_value": 0, "strict_max": True}
-        return [("expect_column_values_to_be_between", {"column": "trend_slope", **bound, **condition})]
-    return [
-        (
-            "expect_column_pair_values_a_to_be_greater_than_b",
-            {"column_A": a, "column_B": b, "or_equal": or_equal, "ignore_row_if": "either_value_is_missing",
-             "row_condition": f'norm_id=="{norm_id}"', "condition_parser": "pandas", "meta": {"norm_id": norm_id}},
-        )
-        for a, b, or_equal in NORM_COMPARISONS[comparator]
-    ]
+def norm_expectation(norm_id: str) -> tuple[str, dict]:
+    """The expectation of one norm on its rows: every row meets it. What meeting means is the macro meets
+    (sql/macros/comparators.sql), computed per row in norm_candidates.met; GX checks it and reports it in the
+    Data Docs. A row whose met is empty (a figure the rule needs is missing) is not counted as failing."""
+    return ("expect_column_values_to_be_in_set",
+            {"column": "met", "value_set": [True], "row_condition": f'norm_id=="{norm_id}"',
+             "condition_parser": "pandas", "meta": {"norm_id": norm_id}})
 
 
 def evaluate_norms(con: duckdb.DuckDBPyConnection, plan_ids: list[str], docs_dir: Path) -> None:
-    """Judge every evaluable row of norm_candidates with one GX suite per plan, each norm compiled into
-    its expectations; the rows found wrong go to the temp table norms_not_met (_rowid of norm_candidates)."""
+    """Judge every evaluable row of norm_candidates with one GX suite per plan, one expectation per norm;
+    the rows found wrong go to the temp table norms_not_met (_rowid of norm_candidates)."""
     con.execute("CREATE OR REPLACE TEMP TABLE norms_not_met (_rowid BIGINT)")
     for plan_id in plan_ids:
         evaluable = f"FROM norm_candidates WHERE not_evaluable_reason IS NULL AND plan_id = '{plan_id}'"
-        norms = con.execute(f"SELECT DISTINCT norm_id, comparator {evaluable} ORDER BY 1").fetchall()
-        expectations = [e for norm_id, comparator in norms for e in norm_expectations(norm_id, comparator)]
+        norms = [norm_id for (norm_id,) in con.execute(f"SELECT DISTINCT norm_id {evaluable} ORDER BY 1").fetchall()]
         _, failing = failing_rows(
             con,
-            f"SELECT rowid AS _rowid, norm_id, value, threshold, threshold_high, tolerance, "
-            f"abs(value - threshold) AS distance, trend_slope {evaluable}",
+            f"SELECT rowid AS _rowid, norm_id, met {evaluable}",
             f"norms_{plan_id}",
-            expectations,
+            [norm_expectation(norm_id) for norm_id in norms],
             docs_dir,
         )
         rowids = sorted({r for rows in failing for r in rows})

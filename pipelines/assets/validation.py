@@ -1,4 +1,4 @@
-"""Validation stage (规划标准评价): the plans' norms judged by Great Expectations suites compiled from the catalog.
+"""Validation stage (规划标准评价): the plans' norms judged by Great Expectations suites, one expectation per norm.
 
 A norm that is not met is a finding, not an error: the checks here are WARN and never stop a run.
 """
@@ -28,8 +28,8 @@ def _plan_check(con, plan_id: str) -> dg.AssetCheckResult:
         "JOIN marts.norms n ON n.norm_id = r.norm_id AND n.target_year IS NOT DISTINCT FROM r.target_year "
         "WHERE r.plan_id = ? AND r.status = 'not_met' "
         "AND r.year = (SELECT max(year) FROM marts.norm_results WHERE plan_id = ?) "
-        "ORDER BY abs(r.value - CASE WHEN r.comparator = 'between' AND r.value > r.threshold_high THEN r.threshold_high "
-        "ELSE r.threshold END) / nullif(abs(r.threshold), 0) DESC NULLS LAST, 1, 2",
+        "ORDER BY abs(r.value - aim(r.value, r.comparator, r.threshold, r.threshold_high)) "
+        "/ nullif(abs(r.threshold), 0) DESC NULLS LAST, 1, 2",
         [plan_id, plan_id],
     ).fetchall()
     table = markdown_table(
@@ -65,9 +65,10 @@ def _plan_check(con, plan_id: str) -> dg.AssetCheckResult:
     ],
 )
 def norm_results(context: dg.AssetExecutionContext, warehouse: Warehouse):
-    """规划标准评价结果 marts.norm_results: every trackable region-level norm of the catalog, compiled into a
-    Great Expectations suite per plan and run on the indicator values of every unit in its scope and every
-    year: met, not_met, or not_evaluable with its reason (no data, denominator zero, condition not applicable).
+    """规划标准评价结果 marts.norm_results: every trackable norm of the catalog on the indicator values of every
+    unit in its scope and every year, each judged by the macro meets (sql/macros/comparators.sql) and checked by a
+    Great Expectations suite per plan: met, not_met, or not_evaluable with its reason (no data, denominator zero,
+    condition not applicable).
     A norm not met is a finding to act on; it never stops the run."""
     with warehouse.connect(context.run.run_id) as con:
         set_tracking_variables(con)

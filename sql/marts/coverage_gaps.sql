@@ -10,16 +10,19 @@ WITH failed AS (
     JOIN marts.indicators AS i USING (indicator_code)
     WHERE i.unit IN ('count', 'flag') AND r.status = 'not_met'
 ),
-gaps AS (
-    SELECT *,
-           -- "more than N" of a whole thing is N + 1 of them; "fewer than N" is at most N - 1
-           CASE comparator WHEN '>=' THEN threshold - found WHEN '>' THEN threshold + 1 - found
-                           WHEN 'between' THEN greatest(threshold - found, 0) ELSE 0 END AS missing,
-           CASE comparator WHEN '<=' THEN found - threshold WHEN '<' THEN found - threshold + 1
-                           WHEN 'between' THEN greatest(found - threshold_high, 0) ELSE 0 END AS excess,
-           CASE comparator WHEN 'between' THEN format('{:g} to {:g}', threshold, threshold_high)
-                           ELSE format('{} {:g}', comparator, threshold) END AS asked
+-- The shortfall in whole things (sql/macros/comparators.sql; a count is its own numerator): positive is missing,
+-- negative too many.
+short AS (
+    SELECT *, coalesce(shortfall(found, comparator, threshold, threshold_high,
+                                 aim(found, comparator, threshold, threshold_high) - found), 0) AS whole_shortfall
     FROM failed
+),
+gaps AS (
+    SELECT * EXCLUDE (whole_shortfall),
+           greatest(whole_shortfall, 0) AS missing,
+           greatest(-whole_shortfall, 0) AS excess,
+           target_text(comparator, threshold, threshold_high) AS asked
+    FROM short
 )
 SELECT
     g.norm_id, g.plan_id, g.region_code, r.region_name, g.facility_id, f.facility_name, g.year,

@@ -19,7 +19,7 @@ SELECT
     facility_id, year, indicator_code, numerator,
     CASE WHEN is_count THEN NULL ELSE denominator END AS denominator,
     CASE WHEN is_count THEN numerator
-         WHEN denominator > 0 THEN numerator / denominator * unit_multiplier END AS value,
+         ELSE rate(numerator, denominator, unit_multiplier) END AS value,
     unit
 FROM computed
 ORDER BY facility_id, year, indicator_code;

@@ -64,10 +64,8 @@ tcm_capable AS (
 attributes AS (
     -- A facility without a grade (or ownership) fails a filter on it: 0, not "no data".
     SELECT y.facility_id, y.year, m.measure,
-           coalesce(list_contains(coalesce(m.facility_types, [f.facility_type]), f.facility_type)
-                    AND (m.ownership IS NULL OR f.ownership = m.ownership)
-                    AND (m.grades IS NULL OR list_contains(m.grades, f.grade))
-                    AND (m.min_grade_level IS NULL OR g.level::INTEGER >= m.min_grade_level), false)::INTEGER::DOUBLE AS value
+           coalesce(passes_facility_filter(f.facility_type, f.ownership, f.grade, g.level,
+                                           m.facility_types, m.ownership, m.grades, m.min_grade_level), false)::INTEGER::DOUBLE AS value
     FROM facility_years AS y
     JOIN staging.facilities AS f USING (facility_id)
     LEFT JOIN ref.facility_grades AS g ON g.code = f.grade

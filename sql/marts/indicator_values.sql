@@ -42,7 +42,7 @@ SELECT
     c.region_code, c.level, c.year, c.indicator_code, c.numerator, c.denominator,
     CASE WHEN c.is_count THEN c.numerator
          WHEN g.reason IS NOT NULL THEN NULL
-         WHEN c.denominator > 0 THEN c.numerator / c.denominator * c.unit_multiplier END AS value,
+         ELSE rate(c.numerator, c.denominator, c.unit_multiplier) END AS value,
     c.unit,
     CASE WHEN c.is_count THEN NULL
          WHEN c.denominator IS NULL THEN '无分母数据 No denominator figure'

@@ -8,7 +8,8 @@
 -- The milestone that applies to a year is the first one due that year or later; after the last, the last.
 -- Rare-event rates (variable rare_event_indicators) are judged on the pooled rate of the latest
 -- pool_years years (variable pool_years), from expectations/tracking.yaml. A direction target (increase,
--- decrease) carries the slope of the unit's trend (trend_slope), on which it is judged.
+-- decrease) carries the slope of the unit's trend (trend_slope), on which it is judged. met is the norm's rule
+-- applied (meets, sql/macros/comparators.sql), for the GX norm suites to check.
 CREATE OR REPLACE TEMP TABLE norm_candidates AS
 WITH norms AS (
     SELECT DISTINCT n.norm_id, n.scope_level, n.facility_type, p.jurisdiction_code
@@ -74,15 +75,9 @@ clause_values AS (
 conditions AS (
     SELECT norm_id, region_code, facility_id, year,
            string_agg(
-               CASE WHEN unit_value IS NOT NULL AND NOT CASE comparator
-                        WHEN '>' THEN unit_value > value
-                        WHEN '>=' THEN unit_value >= value
-                        WHEN '<' THEN unit_value < value
-                        WHEN '<=' THEN unit_value <= value
-                        WHEN 'between' THEN unit_value BETWEEN value AND value_high
-                    END
-                    THEN format('{} is {:g} (the norm applies where {} {} {:g}{})', measure, unit_value, measure,
-                                comparator, value, CASE WHEN comparator = 'between' THEN format(' and {:g}', value_high) ELSE '' END)
+               CASE WHEN unit_value IS NOT NULL AND NOT meets(unit_value, comparator, value, value_high, NULL)
+                    THEN format('{} is {:g} (the norm applies where {} {})', measure, unit_value, measure,
+                                comparison_text(comparator, value, value_high))
                END, '; ' ORDER BY clause) AS not_applicable,
            string_agg(CASE WHEN unit_value IS NULL THEN measure END, ', ' ORDER BY clause) AS condition_without_data
     FROM clause_values
@@ -99,7 +94,7 @@ pooled AS (
     -- a year whose numerator and denominator cover different parts (indicator_values.reason) spoils the pool
     SELECT v.region_code, v.year, v.indicator_code,
            CASE WHEN NOT bool_or(p.value IS NULL AND p.reason LIKE '分子分母覆盖%') THEN
-               sum(p.numerator) / nullif(sum(p.denominator), 0) * any_value(i.unit_multiplier) END AS value,
+               rate(sum(p.numerator), sum(p.denominator), any_value(i.unit_multiplier)) END AS value,
            sum(p.numerator) AS numerator, sum(p.denominator) AS denominator,
            any_value(p.reason) FILTER (WHERE p.value IS NULL AND p.reason LIKE '分子分母覆盖%') AS coverage_reason
     FROM marts.indicator_values AS v
@@ -147,9 +142,10 @@ direction_trend AS (
           SELECT 'facility:' || facility_id, year, indicator_code, value FROM marts.facility_indicators) AS s
       ON s.unit_key = coalesce('facility:' || j.facility_id, j.region_code) AND s.indicator_code = j.indicator_code
      AND s.year BETWEEN j.year - getvariable('trend_max_years') + 1 AND j.year AND s.value IS NOT NULL
-    WHERE j.comparator IN ('increase', 'decrease')
+    WHERE is_direction(j.comparator)
     GROUP BY ALL
-)
+),
+candidates AS (
 SELECT
     j.* EXCLUDE (not_applicable, condition_without_data, coverage_reason),
     CASE WHEN t.trend_years >= getvariable('trend_min_years') THEN t.trend_slope END AS trend_slope,
@@ -159,10 +155,14 @@ SELECT
         WHEN value IS NULL AND coverage_reason IS NOT NULL THEN coverage_reason
         WHEN value IS NULL AND denominator = 0 THEN 'denominator zero'
         WHEN value IS NULL THEN 'no data'
-        WHEN j.comparator IN ('increase', 'decrease') AND coalesce(t.trend_years, 0) < getvariable('trend_min_years')
+        WHEN is_direction(j.comparator) AND coalesce(t.trend_years, 0) < getvariable('trend_min_years')
             THEN format('too few years for a trend ({} of {})', coalesce(t.trend_years, 0), getvariable('trend_min_years'))
     END AS not_evaluable_reason
 FROM judged AS j
 LEFT JOIN direction_trend AS t
   ON t.norm_id = j.norm_id AND t.region_code = j.region_code AND t.year = j.year
- AND t.facility_id IS NOT DISTINCT FROM j.facility_id;
+ AND t.facility_id IS NOT DISTINCT FROM j.facility_id
+)
+-- met: the norm's rule (sql/macros/comparators.sql) on each row; the GX norm suites check it row by row.
+SELECT *, meets(judged_on(comparator, value, trend_slope), comparator, threshold, threshold_high, tolerance) AS met
+FROM candidates;

@@ -11,10 +11,8 @@ WITH passing AS (
     LEFT JOIN ref.facility_grades AS g ON g.code = f.grade
     JOIN marts.measures AS m
       ON m.role = 'count'
-     AND list_contains(coalesce(m.facility_types, [f.facility_type]), f.facility_type)
-     AND (m.ownership IS NULL OR f.ownership = m.ownership)
-     AND (m.grades IS NULL OR list_contains(m.grades, f.grade))
-     AND (m.min_grade_level IS NULL OR g.level::INTEGER >= m.min_grade_level)
+     AND passes_facility_filter(f.facility_type, f.ownership, f.grade, g.level,
+                                m.facility_types, m.ownership, m.grades, m.min_grade_level)
 )
 SELECT p.facility_id, y.year, p.measure, 1.0 AS value
 FROM passing AS p

@@ -17,7 +17,7 @@ JOIN staging.region_ancestors AS a
 JOIN staging.region_ancestors AS inside
   ON inside.region_code = a.ancestor_code AND inside.ancestor_code = p.jurisdiction_code
 LEFT JOIN staging.regions AS g ON g.region_code = a.ancestor_code
-WHERE t.shortfall IS NOT NULL AND t.comparator IN ('>=', '>', '<=', '<')
+WHERE t.shortfall IS NOT NULL AND is_one_sided(t.comparator)
 GROUP BY ALL
 ORDER BY t.plan_id, t.norm_id, t.year, a.ancestor_level, a.ancestor_code;
 

@@ -39,7 +39,7 @@ tracked AS (
         CASE WHEN t.trend_years >= getvariable('trend_min_years') AND r.target_year > r.year
              THEN t.intercept + t.slope * r.target_year END AS projected_value,
         -- the value to aim at: the threshold, or the nearer end of a range
-        CASE WHEN r.comparator = 'between' AND r.value > r.threshold_high THEN r.threshold_high ELSE r.threshold END AS aim,
+        aim(r.value, r.comparator, r.threshold, r.threshold_high) AS aim,
         s.numerator, s.denominator, i.unit_multiplier, i.source = 'public_health' OR i.unit = 'flag' AS not_counted
     FROM marts.norm_results AS r
     JOIN marts.indicators AS i USING (indicator_code)
@@ -55,7 +55,7 @@ paced AS (
            -- the change per year that reaches the aim from today's value; a target already due needs it within a year
            (aim - value) / greatest(target_year - year, 1) AS pace_needed,
            -- the numerator that would just meet the aim at today's denominator (a count is its own numerator)
-           aim / unit_multiplier * coalesce(denominator, unit_multiplier) - numerator AS numerator_gap
+           numerator_for(aim, denominator, unit_multiplier) - numerator AS numerator_gap
     FROM tracked
 )
 SELECT
@@ -64,16 +64,11 @@ SELECT
     threshold AS target,
     threshold_high AS target_high,
     target_year, comparator, unit,
-    CASE
-        WHEN comparator = 'between' AND value < threshold THEN value - threshold
-        WHEN comparator = 'between' AND value > threshold_high THEN value - threshold_high
-        WHEN comparator = 'between' THEN 0
-        ELSE value - threshold
-    END AS gap,
+    gap(value, comparator, threshold, threshold_high) AS gap,
     status, reason, applies,
     CASE
         WHEN NOT applies THEN NULL
-        WHEN comparator IN ('increase', 'decrease') THEN
+        WHEN is_direction(comparator) THEN
             CASE WHEN status = 'met' THEN 'on_track'
                  WHEN status = 'not_met' AND slope = 0 THEN 'limited_progress'
                  WHEN status = 'not_met' THEN 'deterioration'
@@ -83,34 +78,23 @@ SELECT
         WHEN slope IS NULL THEN 'no_trend'
         -- the ratio observed / needed, rounded so that a boundary worked on paper is not lost to floating point;
         -- needed is 0 only on the edge of a strict bound: then the sign of the slope decides
-        WHEN round(coalesce(slope / nullif(pace_needed, 0), sign(slope) * CASE WHEN comparator IN ('<', '<=') THEN -1 ELSE 1 END), 9)
+        WHEN round(coalesce(slope / nullif(pace_needed, 0), sign(slope) * better_sign(comparator)), 9)
              >= getvariable('progress_on_track') THEN 'on_track'
-        WHEN round(coalesce(slope / nullif(pace_needed, 0), sign(slope) * CASE WHEN comparator IN ('<', '<=') THEN -1 ELSE 1 END), 9)
+        WHEN round(coalesce(slope / nullif(pace_needed, 0), sign(slope) * better_sign(comparator)), 9)
              >= getvariable('progress_acceleration_needed') THEN 'acceleration_needed'
-        WHEN round(coalesce(slope / nullif(pace_needed, 0), sign(slope) * CASE WHEN comparator IN ('<', '<=') THEN -1 ELSE 1 END), 9)
+        WHEN round(coalesce(slope / nullif(pace_needed, 0), sign(slope) * better_sign(comparator)), 9)
              >= getvariable('progress_limited_progress') THEN 'limited_progress'
         ELSE 'deterioration'
     END AS progress,
-    CASE
-        WHEN status <> 'not_met' OR not_counted OR comparator NOT IN ('>=', '>', '<=', '<', 'between') THEN NULL
-        WHEN comparator = '>' THEN floor(round(numerator_gap, 9)) + 1
-        WHEN comparator = '<' THEN -(floor(round(-numerator_gap, 9)) + 1)
-        WHEN comparator = '<=' OR (comparator = 'between' AND aim = threshold_high) THEN -ceil(round(-numerator_gap, 9))
-        ELSE ceil(round(numerator_gap, 9))
-    END AS shortfall,
+    CASE WHEN status <> 'not_met' OR not_counted THEN NULL
+         ELSE shortfall(value, comparator, threshold, threshold_high, numerator_gap) END AS shortfall,
     projected_value,
     CASE WHEN target_year > year AND applies THEN (threshold - value) / (target_year - year) END AS annual_change_needed,
     slope AS annual_change_observed,
     trend_years,
-    CASE
-        WHEN projected_value IS NULL THEN NULL
-        WHEN comparator = '>=' THEN projected_value >= threshold
-        WHEN comparator = '>' THEN projected_value > threshold
-        WHEN comparator = '<=' THEN projected_value <= threshold
-        WHEN comparator = '<' THEN projected_value < threshold
-        WHEN comparator = 'between' THEN projected_value BETWEEN threshold AND threshold_high
-        WHEN comparator = 'approximately' THEN abs(projected_value - threshold) <= tolerance
-    END AS on_track
+    -- a direction target has no threshold to project onto: its progress says whether the trend goes its way
+    CASE WHEN NOT is_direction(comparator)
+         THEN meets(projected_value, comparator, threshold, threshold_high, tolerance) END AS on_track
 FROM paced
 ORDER BY plan_id, norm_id, region_code, facility_id, year;
 
