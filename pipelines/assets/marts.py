@@ -13,8 +13,9 @@ STAGING_ASSETS = [f"stg_{m.source}" for m in STAGING_MODELS]
 
 @dg.asset(group_name="marts", kinds={"duckdb"}, owners=["team:data-engineering"], deps=STAGING_ASSETS)
 def quarantine(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    """隔离区 marts.quarantine: every input row that could not be staged, with its source, file, row
-    number, column, the rule it broke and the values as received. Fix the file and drop it in the inbox again."""
+    """隔离区 marts.quarantine: every problem of the input at its grain — a row set aside, a cell set aside or a
+    figure flagged — with its source, file, sheet, row, column as the file wrote it, the rule, the reason and how
+    to fix it (Chinese and English); and marts.left_out_rows, the rows that are not data (titles, 合计, footers)."""
     with warehouse.connect(context.run.run_id) as con:
         run_sql(con, "marts/quarantine")
         by_source = con.execute("SELECT source, count(*) FROM marts.quarantine GROUP BY source ORDER BY source").fetchall()

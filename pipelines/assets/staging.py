@@ -1,8 +1,9 @@
-"""Staging stage (清洗): typed raw rows → staging tables, with every unusable row kept in quarantine.
+"""Staging stage (清洗): typed raw rows → staging tables, with every problem kept in quarantine at its grain.
 
 sql/staging/<source>.sql resolves codes and keys; the source's quality suite (expectations/quality/<source>.yaml:
-uniqueness, references, row rules) marks the rows it finds wrong; sql/staging/split.sql then stages the rows
-without problems and keeps the others, with their reasons, in staging.<source>_rejected.
+uniqueness, references, row rules) adds the problems it finds, each with its outcome (row, cell or flag);
+sql/staging/split.sql then stages every row no problem sets aside, and keeps every problem, with its reason, in
+staging.<source>_rejected.
 """
 
 import time
@@ -72,10 +73,10 @@ def build_staging_asset(model: StagingModel) -> dg.AssetsDefinition:
         owners=["team:data-engineering"],
         deps=[f"raw_{model.source}", *model.upstream],
         description=(
-            f"{source.name_zh} ({source.name}), typed and checked: staging.{source.name}. Rows that break a rule "
-            f"(expectations/quality/{source.name}.yaml, the contract in expectations/sources.yaml) are kept with "
-            f"their reason in staging.{source.name}_rejected "
-            f"and shown in marts.quarantine."
+            f"{source.name_zh} ({source.name}), typed and checked: staging.{source.name}. Every problem a rule finds "
+            f"(expectations/quality/{source.name}.yaml, the contract in expectations/sources.yaml) is kept with its "
+            f"reason and outcome in staging.{source.name}_rejected and marts.quarantine: the row set aside only where "
+            f"what identifies it is unusable, otherwise the cell alone, or the figure flagged."
         ),
         check_specs=[
             dg.AssetCheckSpec(
@@ -85,8 +86,9 @@ def build_staging_asset(model: StagingModel) -> dg.AssetsDefinition:
             dg.AssetCheckSpec(
                 "quality_rules", asset=name,
                 description=f"质量规则 No row breaks a rule of the contract (expectations/sources.yaml) or of the quality suite "
-                f"(expectations/quality/{source.name}.yaml). WARN: the rows that do are quarantined with their reason, "
-                "the others are staged.",
+                f"(expectations/quality/{source.name}.yaml). WARN: every problem is in marts.quarantine with its reason and "
+                "outcome — the row set aside (整行未采用) where what identifies it is unusable, the cell alone set aside "
+                "(单元格未采用) where one figure is wrong, or the figure kept and flagged (已采用并标记).",
             ),
             dg.AssetCheckSpec(
                 "quarantine_share", asset=name, blocking=True,
