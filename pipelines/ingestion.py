@@ -22,7 +22,7 @@ from pathlib import Path
 import polars as pl
 import yaml
 
-from pipelines.contract import Column, Source, code_lookup, normalise_header
+from pipelines.contract import Column, Source, code_lookup, load_sources, normalise_header
 from pipelines.reading import Grid, Header, classify_rows, locate_header, read_grids, reading_rules
 from pipelines.settings import EXPECTATIONS_DIR, REFERENCE_DIR
 
@@ -111,9 +111,8 @@ def sources_of(name: str, sources) -> list[str]:
 
 def inbox_files(inbox: Path) -> dict[str, list[str]]:
     """Every file of the inbox with the sources it matches: one (it is read), none or several (it is not read,
-    and the run summary and its receipt say so). Files of another format match nothing."""
-    from pipelines.contract import load_sources
-
+    and the run summary and its receipt say so). Files of another format match nothing; hidden files and
+    Excel's lock files (~$name.xlsx) are not inbox files."""
     sources = list(load_sources().values())
     if not inbox.is_dir():
         return {}
@@ -125,15 +124,7 @@ def inbox_files(inbox: Path) -> dict[str, list[str]]:
 
 def discover_files(inbox: Path, source: str) -> list[Path]:
     """Every readable inbox file whose name matches this source and no other."""
-    from pipelines.contract import load_sources
-
-    sources = list(load_sources().values())
-    if not inbox.is_dir():
-        return []
-    return sorted(
-        p for p in inbox.iterdir()
-        if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES and sources_of(p.name, sources) == [source]
-    )
+    return [inbox / name for name, matched in inbox_files(inbox).items() if matched == [source]]
 
 
 # --- cells -----------------------------------------------------------------------------------------------

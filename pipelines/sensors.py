@@ -9,15 +9,8 @@ import dagster as dg
 from pipelines.contract import load_sources
 from pipelines.ingestion import discover_files
 from pipelines.jobs import build_warehouse
+from pipelines.resources import file_sha256
 from pipelines.settings import inbox_dir
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def inbox_state(inbox: Path, previous: dict[str, list]) -> dict[str, list]:

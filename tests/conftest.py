@@ -138,6 +138,23 @@ def build(inbox: Path, published: Path, instance: dg.DagsterInstance | None = No
     )
 
 
+def build_published(root: Path, write_inbox) -> Path:
+    """Write an inbox with `write_inbox(root / "inbox")`, build it into root/warehouse and return the published
+    warehouse; the build must succeed."""
+    published = root / "warehouse" / "health.duckdb"
+    result = build(write_inbox(root / "inbox"), published)
+    assert result.success, [e.message for e in result.all_events if e.is_failure]
+    return published
+
+
+def query(path: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """Rows of a query on a warehouse, opened read-only as an analyst would."""
+    import duckdb
+
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
 def run_messages(instance: dg.DagsterInstance, run_id: str) -> list[str]:
     """Every message of a run's log as the UI shows it (events and what the code logged)."""
     return [(entry.dagster_event.message if entry.dagster_event else None) or entry.user_message or ""
@@ -146,12 +163,7 @@ def run_messages(instance: dg.DagsterInstance, run_id: str) -> list[str]:
 
 @pytest.fixture(scope="session")
 def small_warehouse(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("small")
-    inbox = write_small_inbox(root / "inbox")
-    published = root / "warehouse" / "health.duckdb"
-    result = build(inbox, published)
-    assert result.success, [e.message for e in result.all_events if e.is_failure]
-    return published
+    return build_published(tmp_path_factory.mktemp("small"), write_small_inbox)
 
 
 @pytest.fixture(scope="session")

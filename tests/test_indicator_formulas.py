@@ -58,7 +58,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from conftest import build
+from conftest import build_published
 from pipelines.catalog import load_catalog
 
 YEAR = 2023
@@ -288,11 +288,7 @@ def write_formula_inbox(inbox: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def formula_warehouse(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("formulas")
-    published = root / "warehouse" / "health.duckdb"
-    result = build(write_formula_inbox(root / "inbox"), published)
-    assert result.success, [e.message for e in result.all_events if e.is_failure]
-    return published
+    return build_published(tmp_path_factory.mktemp("formulas"), write_formula_inbox)
 
 
 def rows(path: Path, sql: str, params: list) -> dict[str, tuple]:

@@ -9,14 +9,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from conftest import build, write_small_inbox
+from conftest import build, query, write_small_inbox
 
 SOURCES = ("regions", "population", "facilities", "facility_stats", "staff", "public_health")
-
-
-def query(path, sql, params=None):
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
 
 
 def quarantined(path, source):

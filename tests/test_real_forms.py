@@ -13,7 +13,6 @@ and an ID number Excel stored as a number. Every expected figure below is worked
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 
 import duckdb
@@ -21,7 +20,7 @@ import polars as pl
 import pytest
 import xlsxwriter
 
-from conftest import build
+from conftest import build_published, query
 
 REGIONS = [  # code, name, level, parent, valid_from, valid_to, replaced_by
     ("410000", "河南省", "省", "", "", "", ""),
@@ -201,7 +200,7 @@ def write_tidy_inbox(inbox: Path) -> Path:
                    "外科": "surgery"}
     rows = []
     for fid, id_number, cat, pc, scope, dept, gp, cert in STAFF:
-        rows.append((fid, str(id_number), 2023, categories[cat], practice[pc], scopes[scope], dept,
+        rows.append((fid, str(id_number), 2023, categories[cat], practice[pc], scopes[scope], departments[dept],
                      {"1": "是", "2": "否", "": ""}[gp], "是" if cert else ""))
     pl.DataFrame(rows, schema=["facility_id", "id_number", "year", "category", "practice_category", "practice_scopes",
                                "department", "gp_registered", "gp_certificate"], orient="row").write_csv(inbox / "staff.csv")
@@ -210,31 +209,18 @@ def write_tidy_inbox(inbox: Path) -> Path:
 
 # --- tests -----------------------------------------------------------------------------------------------
 
-def _query(path, sql, params=None):
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
-
-
 @pytest.fixture(scope="module")
 def real_forms(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("real_forms")
-    published = root / "warehouse" / "health.duckdb"
-    result = build(write_real_form_inbox(root / "inbox"), published)
-    assert result.success, [e.message for e in result.all_events if e.is_failure]
-    return published
+    return build_published(tmp_path_factory.mktemp("real_forms"), write_real_form_inbox)
 
 
 @pytest.fixture(scope="module")
 def tidy(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("tidy")
-    published = root / "warehouse" / "health.duckdb"
-    result = build(write_tidy_inbox(root / "inbox"), published)
-    assert result.success, [e.message for e in result.all_events if e.is_failure]
-    return published
+    return build_published(tmp_path_factory.mktemp("tidy"), write_tidy_inbox)
 
 
 def test_every_file_is_read_with_its_header_row_named(real_forms):
-    files = {f: (h, rows, left) for f, h, rows, left in _query(
+    files = {f: (h, rows, left) for f, h, rows, left in query(
         real_forms, "SELECT file, header_rows, rows, rows_left_out FROM raw.input_files")}
     assert files == {
         "行政区划_2023.csv": ("2", 7, 2),  # title row and the 注 footer are left out
@@ -243,32 +229,32 @@ def test_every_file_is_read_with_its_header_row_named(real_forms):
         "Facility_Stats_2023.xlsx": ("卫健统1-1: 3–4", 13, 8),  # title, 单位, 栏次, 小计, 总计, blank, 2 footer lines
         "卫健统2表_许昌_2023.xlsx": ("N02: 2", 16, 1),  # title
     }
-    assert _query(real_forms, "SELECT ignored_sheets FROM raw.input_files WHERE file = '2023年许昌市机构名录.xlsx'") == [
+    assert query(real_forms, "SELECT ignored_sheets FROM raw.input_files WHERE file = '2023年许昌市机构名录.xlsx'") == [
         ("说明 (缺少 lacks 机构代码 (facility_id), 机构名称 (facility_name), 机构类别 (facility_type), 区划代码 (region_code))",)]
-    assert _query(real_forms, "SELECT ignored_columns FROM raw.input_files WHERE file = 'Facility_Stats_2023.xlsx'") == [
+    assert query(real_forms, "SELECT ignored_columns FROM raw.input_files WHERE file = 'Facility_Stats_2023.xlsx'") == [
         ("编制床位(张)",)]  # 编制床位 is the approved number, never the beds
 
 
 def test_left_out_rows_are_listed_with_their_reason_and_every_row_is_accounted(real_forms):
-    left = _query(real_forms, "SELECT row_number, reason FROM marts.left_out_rows WHERE file = 'Facility_Stats_2023.xlsx' ORDER BY 1")
+    left = query(real_forms, "SELECT row_number, reason FROM marts.left_out_rows WHERE file = 'Facility_Stats_2023.xlsx' ORDER BY 1")
     assert left == [(1, "title"), (2, "title"), (5, "column_numbers"), (9, "total"), (12, "total"), (13, "blank"),
                     (14, "footer"), (15, "footer")]
-    for source, rows_in in _query(real_forms, "SELECT source, sum(rows) FROM raw.input_files GROUP BY 1"):
-        staged = _query(real_forms, f"SELECT count(*) FROM staging.{source}")[0][0]
-        set_aside = _query(real_forms, "SELECT count(DISTINCT (file, sheet, row_number)) FROM marts.quarantine "
+    for source, rows_in in query(real_forms, "SELECT source, sum(rows) FROM raw.input_files GROUP BY 1"):
+        staged = query(real_forms, f"SELECT count(*) FROM staging.{source}")[0][0]
+        set_aside = query(real_forms, "SELECT count(DISTINCT (file, sheet, row_number)) FROM marts.quarantine "
                                        "WHERE source = ? AND row_set_aside", [source])[0][0]
-        left_out = _query(real_forms, "SELECT count(*) FROM marts.left_out_rows WHERE source = ?", [source])[0][0]
+        left_out = query(real_forms, "SELECT count(*) FROM marts.left_out_rows WHERE source = ?", [source])[0][0]
         assert rows_in == staged + set_aside + left_out, source
-    assert _query(real_forms, "SELECT count(*) FROM marts.quarantine WHERE row_set_aside") == [(0,)]
+    assert query(real_forms, "SELECT count(*) FROM marts.quarantine WHERE row_set_aside") == [(0,)]
 
 
 def test_cells_are_typed_as_people_type_them(real_forms):
-    assert _query(real_forms, "SELECT region_code, resident_population FROM staging.population ORDER BY 1") == [
+    assert query(real_forms, "SELECT region_code, resident_population FROM staging.population ORDER BY 1") == [
         ("411002", 400000), ("411003", 984200)]
     # bare years: the first day of the year a code came in force, the last day of the year it was retired
-    assert _query(real_forms, "SELECT region_code, valid_from, valid_to FROM staging.regions WHERE region_code IN ('411003', '411023') ORDER BY 1") == [
+    assert query(real_forms, "SELECT region_code, valid_from, valid_to FROM staging.regions WHERE region_code IN ('411003', '411023') ORDER BY 1") == [
         ("411003", __import__("datetime").date(2016, 1, 1), None), ("411023", None, __import__("datetime").date(2016, 12, 31))]
-    stats = _query(real_forms, "SELECT facility_id, year, beds, ambulances, negative_pressure_ambulances, inpatient_days, "
+    stats = query(real_forms, "SELECT facility_id, year, beds, ambulances, negative_pressure_ambulances, inpatient_days, "
                                "served_population FROM staging.facility_stats ORDER BY 1")
     assert stats == [
         ("H01", 2023, 800, 10, 4, 299520, None),
@@ -277,7 +263,7 @@ def test_cells_are_typed_as_people_type_them(real_forms):
         ("H04", 2023, None, 1, 0, None, None),
         ("T01", 2023, 40, 1, 0, 9000, 35000),
     ]
-    registry = _query(real_forms, "SELECT facility_id, facility_type, grade, ownership, region_code FROM staging.facilities ORDER BY 1")
+    registry = query(real_forms, "SELECT facility_id, facility_type, grade, ownership, region_code FROM staging.facilities ORDER BY 1")
     assert registry == [
         ("H01", "general_hospital", "3A", "government", "411002"),
         ("H02", "general_hospital", "2A", "government", "411003"),  # the retired county's successor
@@ -289,21 +275,21 @@ def test_cells_are_typed_as_people_type_them(real_forms):
 
 
 def test_a_bad_cell_is_set_aside_alone_and_a_plausibility_rule_only_flags(real_forms):
-    problems = _query(real_forms, "SELECT file, row_number, header, value, rule, outcome FROM marts.quarantine "
+    problems = query(real_forms, "SELECT file, row_number, header, value, rule, outcome FROM marts.quarantine "
                                   "WHERE source = 'facility_stats' ORDER BY row_number")
     assert problems == [
         ("Facility_Stats_2023.xlsx", 6, "实际占用总床日数", None, "inpatient_days_within_capacity", "flag"),
         ("Facility_Stats_2023.xlsx", 10, "床位/实有床位(张)", "-5", "range", "cell"),  # the group over the column
     ]
     # the 102 %-occupancy hospital keeps its 800 beds and 10 ambulances in every indicator; H04 its ambulance
-    assert _query(real_forms, "SELECT numerator, denominator FROM marts.indicator_values WHERE indicator_code = 'beds_per_1k' "
+    assert query(real_forms, "SELECT numerator, denominator FROM marts.indicator_values WHERE indicator_code = 'beds_per_1k' "
                               "AND region_code = '411002' AND year = 2023") == [(1000.0, 400000.0)]  # 800 + 200, H04 has no beds
-    assert _query(real_forms, "SELECT numerator FROM marts.indicator_values WHERE indicator_code = 'ambulances_per_30k' "
+    assert query(real_forms, "SELECT numerator FROM marts.indicator_values WHERE indicator_code = 'ambulances_per_30k' "
                               "AND region_code = '411002' AND year = 2023") == [(13.0,)]  # 10 + 2 + 1
 
 
 def test_the_retired_county_rolls_up_under_its_successor(real_forms):
-    rows = _query(real_forms, "SELECT region_code, numerator, denominator, round(value, 6) FROM marts.indicator_values "
+    rows = query(real_forms, "SELECT region_code, numerator, denominator, round(value, 6) FROM marts.indicator_values "
                               "WHERE indicator_code = 'beds_per_1k' AND year = 2023 ORDER BY 1")
     assert rows == [
         ("411000", 1390.0, 1384200.0, round(1390 / 1384200 * 1000, 6)),  # 1,000 + 390 over 400,000 + 984,200
@@ -313,7 +299,7 @@ def test_the_retired_county_rolls_up_under_its_successor(real_forms):
 
 
 def test_the_national_staff_definitions(real_forms):
-    measures = dict(_query(real_forms, "SELECT measure, value FROM staging.facility_measures WHERE facility_id = 'T01' AND year = 2023"))
+    measures = dict(query(real_forms, "SELECT measure, value FROM staging.facility_measures WHERE facility_id = 'T01' AND year = 2023"))
     assert {m: measures[m] for m in ("staff_total", "health_technicians", "physicians", "gps", "nurses", "pharmacists",
                                      "technicians", "public_health_staff", "public_health_physicians", "tcm_physicians")} == {
         "staff_total": 10, "health_technicians": 9,  # all but the manager
@@ -323,9 +309,9 @@ def test_the_national_staff_definitions(real_forms):
         "public_health_staff": 2,  # the 公共卫生 physician and the nurse of 预防保健科
         "public_health_physicians": 1, "tcm_physicians": 1,
     }
-    assert _query(real_forms, "SELECT numerator, denominator, value FROM marts.facility_indicators WHERE facility_id = 'T01' "
+    assert query(real_forms, "SELECT numerator, denominator, value FROM marts.facility_indicators WHERE facility_id = 'T01' "
                               "AND indicator_code = 'public_health_staff_pct'") == [(2.0, 9.0, 2 / 9 * 100)]
-    h01 = dict(_query(real_forms, "SELECT measure, value FROM staging.facility_measures WHERE facility_id = 'H01' AND year = 2023"))
+    h01 = dict(query(real_forms, "SELECT measure, value FROM staging.facility_measures WHERE facility_id = 'H01' AND year = 2023"))
     # psychiatrist by scope 17, psychiatric nurse by department; the trainee counts as a health technician, not a
     # physician; the 护工 of unknown category stays on the roll; the damaged ID number is still one person
     assert {m: h01[m] for m in ("staff_total", "physicians", "health_technicians", "psychiatrists", "psychiatric_nurses")} == {
@@ -333,12 +319,12 @@ def test_the_national_staff_definitions(real_forms):
 
 
 def test_an_id_number_damaged_by_excel_is_named_in_chinese_and_never_stored(real_forms):
-    [(header, value, rule, outcome, reason, fix)] = _query(
+    [(header, value, rule, outcome, reason, fix)] = query(
         real_forms, "SELECT header, value, rule, outcome, reason, fix FROM marts.quarantine WHERE source = 'staff' AND \"column\" = 'id_number'")
     assert (header, value, rule, outcome) == ("身份证件号码", None, "id_damaged", "flag")
     assert reason.startswith("第17行 身份证件号码 像是被 Excel 损坏的身份证件号码")
     assert "文本" in fix and "Text" in fix
-    assert _query(real_forms, "SELECT count(*) FROM staging.staff WHERE person_key LIKE 'row:%'") == [(1,)]
+    assert query(real_forms, "SELECT count(*) FROM staging.staff WHERE person_key LIKE 'row:%'") == [(1,)]
     receipt = (real_forms.parent / "receipts" / "卫健统2表_许昌_2023.xlsx.csv").read_text(encoding="utf-8-sig")
     assert "像是被 Excel 损坏的身份证件号码" in receipt and "410102198002051" not in receipt
 
@@ -358,12 +344,12 @@ def test_tidy_csv_and_real_form_xlsx_give_identical_marts(real_forms, tidy):
                        ("facility_indicators", "indicator_code, facility_id, year"),
                        ("norm_results", "norm_id, unit_code, year")):
         sql = f"SELECT * EXCLUDE (run_id) FROM marts.{table} ORDER BY {key}" if table == "" else f"SELECT * FROM marts.{table} ORDER BY ALL"
-        assert _query(real_forms, sql) == _query(tidy, sql), table
+        assert query(real_forms, sql) == query(tidy, sql), table
 
 
 def test_receipts_open_in_excel_with_chinese_intact(real_forms):
     receipts = real_forms.parent / "receipts"
-    read = [f for (f,) in _query(real_forms, "SELECT file FROM raw.input_files")]
+    read = [f for (f,) in query(real_forms, "SELECT file FROM raw.input_files")]
     assert sorted(p.name for p in receipts.iterdir()) == sorted(f"{f}.csv" for f in [*read, "会议纪要.docx"])
     unmatched = (receipts / "会议纪要.docx.csv").read_text(encoding="utf-8-sig")
     assert "文件名不对应任何数据源，未读取" in unmatched and "matches no source" in unmatched

@@ -32,13 +32,17 @@ STAGING_MODELS = (
     StagingModel("public_health", upstream=("stg_regions", "indicator_catalog")),
 )
 
-def _row_counts(con, source: str) -> tuple[int, int, int]:
+def _row_counts(con, source: str) -> tuple[int, int, int, int, int, int]:
+    """Rows received and staged; of the problems, the rows set aside, the rows with any problem, the cells set
+    aside and the figures flagged."""
     received = con.execute(f"SELECT count(*) FROM raw.{source}").fetchall()[0][0]
     staged = con.execute(f"SELECT count(*) FROM staging.{source}").fetchall()[0][0]
-    rejected = con.execute(
-        f"SELECT count(DISTINCT (file, sheet, row_number)) FROM staging.{source}_rejected WHERE row_set_aside"
-    ).fetchall()[0][0]
-    return received, staged, rejected
+    rejected, problem_rows, cells, flags = con.execute(
+        f"SELECT count(DISTINCT (file, sheet, row_number)) FILTER (WHERE row_set_aside),"
+        f" count(DISTINCT (file, sheet, row_number)), count(*) FILTER (WHERE outcome = 'cell'),"
+        f" count(*) FILTER (WHERE outcome = 'flag') FROM staging.{source}_rejected"
+    ).fetchall()[0]
+    return received, staged, rejected, problem_rows, cells, flags
 
 def _rule_source(suite: QualitySuite, rule: str) -> str:
     """Where a rule is written: the source's quality suite, or the input contract (type, required, code list, range)."""
@@ -107,10 +111,7 @@ def build_staging_asset(model: StagingModel) -> dg.AssetsDefinition:
             con.execute((SQL_DIR / "staging" / "split.sql").read_text(encoding="utf-8").replace("{source}", source.name))
             for follow_up in model.then:
                 run_sql(con, follow_up)
-            received, staged, rejected = _row_counts(con, source.name)
-            problem_rows, cells, flags = con.execute(
-                f"SELECT count(DISTINCT (file, sheet, row_number)), count(*) FILTER (WHERE outcome = 'cell'),"
-                f" count(*) FILTER (WHERE outcome = 'flag') FROM staging.{source.name}_rejected").fetchall()[0]
+            received, staged, rejected, problem_rows, cells, flags = _row_counts(con, source.name)
             suite = load_quality_suite(source.name)
             reasons = _reason_table(con, source.name, suite)
             sample = _rejected_sample(con, source.name)
