@@ -19,7 +19,8 @@ import duckdb
 import polars as pl
 import yaml
 
-from pipelines.settings import EXPECTATIONS_DIR, SQL_DIR
+from pipelines.resources import run_sql
+from pipelines.settings import EXPECTATIONS_DIR
 
 RULES_FILE = EXPECTATIONS_DIR / "release_guard.yaml"
 PROFILE_SCHEMA = {"scope": pl.String, "scope_code": pl.String, "scope_name": pl.String, "metric": pl.String,
@@ -54,7 +55,7 @@ def published_profile(published: Path) -> tuple[pl.DataFrame | None, str | None]
         copy = Path(folder) / "published_copy.duckdb"
         shutil.copyfile(published, copy)
         with duckdb.connect(str(copy)) as con:
-            con.execute((SQL_DIR / "marts" / "release_profile.sql").read_text(encoding="utf-8"))
+            run_sql(con, "marts/release_profile")
             return con.sql("SELECT * FROM marts.release_profile").pl(), run_id
 
 

@@ -30,6 +30,7 @@ import yaml
 from pydantic import PrivateAttr
 
 from pipelines.keys import LEGACY_NAME, ensure_key
+from pipelines.lineage import SCHEMAS
 from pipelines.locking import BuildLock
 from pipelines.settings import (
     EXPECTATIONS_DIR, SQL_DIR, inbox_dir, pseudonym_key_file, release_acceptances_path, warehouse_path,
@@ -270,7 +271,7 @@ class Warehouse(dg.ConfigurableResource):
                 shutil.copyfile(self.published, build)
         con = duckdb.connect(str(build))
         try:
-            for schema in ("raw", "ref", "staging", "marts"):
+            for schema in SCHEMAS:
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
             load_macros(con)
             yield con

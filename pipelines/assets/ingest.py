@@ -15,18 +15,22 @@ from pipelines.settings import REFERENCE_DIR
 
 CODE_LISTS = sorted(p.stem for p in REFERENCE_DIR.glob("*.csv") if not p.stem.startswith("regions_"))
 
-@dg.asset(group_name="ingest", kinds={"duckdb"}, owners=["team:data-engineering"])
-def reference_code_lists(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+@dg.multi_asset(
+    name="reference_code_lists",
+    group_name="ingest",
+    specs=[dg.AssetSpec(["ref", name], kinds={"duckdb", "csv"}, owners=["team:data-engineering"],
+                        description=f"代码表 Code list ref.{name} from data/reference/{name}.csv (sources in data/reference/README.md)")
+           for name in CODE_LISTS],
+)
+def reference_code_lists(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Code lists (代码表) from data/reference/: facility types, grades, ownership, staff categories,
     specialties and region levels, each with its Chinese name and the spellings accepted in input files.
     Loaded as ref.<list> so analysts can join on them."""
-    counts = {}
     with warehouse.connect(context.run.run_id) as con:
         for name in CODE_LISTS:
             frame = pl.DataFrame(read_code_list(name))
             con.execute(f"CREATE OR REPLACE TABLE ref.{name} AS SELECT * FROM frame")
-            counts[name] = frame.height
-    return dg.MaterializeResult(metadata={f"rows_{name}": n for name, n in counts.items()})
+            yield dg.MaterializeResult(asset_key=["ref", name], metadata={"dagster/row_count": frame.height})
 
 def _file_table(files) -> dg.MetadataValue:
     return markdown_table(
@@ -108,7 +112,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
     check_name = "files_usable"
 
     @dg.asset(
-        name=f"raw_{source.name}",
+        key=["raw", source.name],
         group_name="ingest",
         kinds={"polars", "duckdb"},
         owners=["team:data-engineering"],
@@ -121,7 +125,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         ),
         check_specs=[
             dg.AssetCheckSpec(
-                check_name, asset=f"raw_{source.name}", blocking=True,
+                check_name, asset=["raw", source.name], blocking=True,
                 description="文件可用 Every file of the source can be read and has the required columns; "
                 "a required source has at least one file. A failure stops the run before anything is published.",
             )
@@ -131,7 +135,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         try:
             return ingest(context, warehouse)
         except duckdb.Error as exc:
-            raise not_retried(exc, f"raw_{source.name}") from exc
+            raise not_retried(exc, f"raw.{source.name}") from exc
 
     def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         key = warehouse.pseudonym_key()

@@ -7,15 +7,33 @@ import polars as pl
 
 from pipelines.metadata import markdown_table
 from pipelines.release_guard import (
-    PROFILE_SCHEMA, breach_lines, find_acceptance, fingerprint, how_to_accept, load_rules, published_profile,
+    PROFILE_SCHEMA, breach_lines, find_acceptance, fingerprint, how_to_accept, published_profile,
 )
-from pipelines.resources import Warehouse, run_sql
+from pipelines.lineage import load_models
+from pipelines.resources import Warehouse
 
-MARTS = ["quarantine", "receipts", "indicator_values", "norm_results", "data_quality_flags", "facility_indicators", "dimensions", "target_tracking", "plan_scorecard", "coverage_gaps", "build_info", "indicator_catalog"]
+# Every mart, and what is written beside the warehouse: the published file waits for all of them.
+MARTS = [["marts", model.table] for model in load_models() if model.schema == "marts"]
+
+
+@dg.asset(key=["intermediate", "published_profile"], group_name="publish", kinds={"duckdb"}, owners=["team:data-engineering"])
+def published_profile_asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """已发布构建概况 intermediate.published_profile: the figures (marts.release_profile) of the warehouse published
+    now, with the run that built it, for the release guard to compare this build with. Empty when nothing is
+    published yet (a first build, or a damaged file set aside)."""
+    previous, previous_run = published_profile(warehouse.published)
+    profile = (previous if previous is not None else pl.DataFrame(schema=PROFILE_SCHEMA)).with_columns(
+        run_id=pl.lit(previous_run, dtype=pl.String))
+    with warehouse.connect(context.run.run_id) as con:
+        con.execute("CREATE OR REPLACE TABLE intermediate.published_profile AS SELECT * FROM profile")
+        con.execute("COMMENT ON TABLE intermediate.published_profile IS '已发布构建概况 marts.release_profile of the "
+                    "warehouse published before this run, with its run id'")
+    return dg.MaterializeResult(metadata={"dagster/row_count": profile.height, "compared_with_run": previous_run or ""})
 
 
 @dg.asset(
-    group_name="publish", kinds={"duckdb"}, owners=["team:data-engineering"], deps=MARTS,
+    group_name="publish", kinds={"duckdb"}, owners=["team:data-engineering"],
+    deps=[["marts", "release_comparison"], ["marts", "build_info"], ["intermediate", "published_profile"]],
     check_specs=[dg.AssetCheckSpec(
         "no_unaccepted_drop", asset="release_guard", blocking=True,
         description="发布守卫 No figure of the build (rows per source and file; facilities, facilities by type, staff, "
@@ -25,26 +43,20 @@ MARTS = ["quarantine", "receipts", "indicator_values", "norm_results", "data_qua
     )],
 )
 def release_guard(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    """发布守卫 marts.release_profile and marts.release_comparison: the build's figures per source, file and
-    prefecture beside the published warehouse's, with the limits of expectations/release_guard.yaml. A drop beyond
-    a limit (a prefecture losing more than 20% of its facilities, a source falling to 0 rows …) blocks publishing
-    until that build is accepted by name; the acceptance is recorded in marts.build_info."""
-    previous, previous_run = published_profile(warehouse.published)
-    rules = load_rules()
+    """发布守卫 Reads marts.release_comparison (the build's figures per source, file and prefecture beside the
+    published warehouse's, with the limits of expectations/release_guard.yaml). A drop beyond a limit (a
+    prefecture losing more than 20% of its facilities, a source falling to 0 rows …) blocks publishing until that
+    build is accepted by name; the build's fingerprint and the acceptance are recorded in marts.build_info."""
     with warehouse.connect(context.run.run_id) as con:
-        run_sql(con, "marts/release_profile")
-        previous_profile = previous if previous is not None else pl.DataFrame(schema=PROFILE_SCHEMA)
-        guard_rules = rules
-        con.execute("CREATE OR REPLACE TEMP TABLE previous_profile AS SELECT * FROM previous_profile")
-        con.execute("CREATE OR REPLACE TEMP TABLE guard_rules AS SELECT * FROM guard_rules")
-        run_sql(con, "marts/release_comparison")
+        published, previous_run = con.execute(
+            "SELECT count(*) > 0, any_value(run_id) FROM intermediate.published_profile").fetchall()[0]
         build = fingerprint(con, previous_run)
         lines = breach_lines(con)
         acceptance = find_acceptance(warehouse.acceptances, build) if lines else None
         con.execute("UPDATE marts.build_info SET release_fingerprint = ?, release_acceptance = ?",
                     [build, acceptance.record() if acceptance else None])
         compared = con.execute("SELECT count(*) FROM marts.release_comparison WHERE previous_value IS NOT NULL").fetchall()[0][0]
-    if previous is None:
+    if not published:
         summary = "没有已发布的数据仓库可比较（首次构建，或损坏的文件已移走）。 Nothing published to compare with (a first build, or a damaged file was set aside)."
     elif not lines:
         summary = f"与已发布的运行 {previous_run} 相比，{compared} 项数字均未超限下降。 Compared with published run {previous_run}: none of {compared} figures fell beyond its limit."
@@ -74,7 +86,7 @@ def release_guard(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg
     )
 
 
-@dg.asset(group_name="publish", kinds={"duckdb"}, owners=["team:data-engineering"], deps=[*MARTS, "release_guard"])
+@dg.asset(group_name="publish", kinds={"duckdb"}, owners=["team:data-engineering"], deps=[*MARTS, "release_guard", "receipts"])
 def warehouse_file(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """已发布的数据仓库 The published DuckDB file analysts open (data/warehouse/health.duckdb unless
     HEALTH_WAREHOUSE says otherwise). Runs only when every mart was built and every blocking check passed,

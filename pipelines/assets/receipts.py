@@ -51,7 +51,7 @@ def write_structural_receipts(warehouse: Warehouse, reports: list[FileReport]) -
                           [(None, None, None, None, "file", error, f"{fix['fix_zh']} ({fix['fix_en']})") for error in report.errors])
 
 
-@dg.asset(group_name="marts", kinds={"duckdb", "csv"}, owners=["team:data-engineering"], deps=["quarantine"])
+@dg.asset(group_name="marts", kinds={"duckdb", "csv"}, owners=["team:data-engineering"], deps=[["marts", "quarantine"]])
 def receipts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """回执 One receipt per inbox file in the receipts folder beside the warehouse (CSV, opens in Excel with the
     Chinese intact): each problem with its sheet, row and column as the file wrote it, what was done (row set

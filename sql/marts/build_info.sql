@@ -1,10 +1,10 @@
 -- Build record (构建记录): when the warehouse was built, by which run, from which input files.
--- The variables run_id and built_at are set by the build_info asset; the release guard fills in the build's
+-- The run and its start come from config.build (written by the config asset); the release guard fills in the build's
 -- fingerprint and, for a build it would have blocked, the recorded acceptance that released it.
 CREATE OR REPLACE TABLE marts.build_info AS
-SELECT getvariable('run_id') AS run_id, getvariable('built_at')::TIMESTAMPTZ AS built_at, source, file, sha256, bytes, format, encoding, rows, ignored_columns,
+SELECT b.run_id, b.built_at, source, file, sha256, bytes, format, encoding, rows, ignored_columns,
        NULL::VARCHAR AS release_fingerprint, NULL::VARCHAR AS release_acceptance
-FROM raw.input_files
+FROM raw.input_files CROSS JOIN config.build AS b
 ORDER BY source, file;
 
 COMMENT ON TABLE marts.build_info IS '构建记录 Build record: the run that built this warehouse, when, and every input file with its content hash';

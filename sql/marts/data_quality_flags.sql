@@ -1,5 +1,5 @@
--- Data quality flags (数据质量标记): what the WHO Data Quality Review found doubtful, from dqr_statistics
--- and the rows Great Expectations found outside their limits (temp table dqr_failed). A flag never drops
+-- Data quality flags (数据质量标记): what the WHO Data Quality Review found doubtful, from intermediate.dqr_statistics
+-- and the rows Great Expectations found outside their limits (intermediate.dqr_failed, by rowid). A flag never drops
 -- data; where there is not enough history or peers to judge, the flag says "insufficient_data", not a pass.
 CREATE OR REPLACE TABLE marts.data_quality_flags AS
 SELECT
@@ -8,13 +8,13 @@ SELECT
     CASE
         WHEN s.insufficient IS NOT NULL THEN NULL
         WHEN s.check_name = 'outliers' AND s.statistic > (
-            SELECT value::DOUBLE FROM dqr_settings WHERE check_name = 'outliers' AND setting = 'extreme') THEN 'extreme'
+            SELECT extreme FROM config.dqr_outliers) THEN 'extreme'
         WHEN s.check_name = 'outliers' THEN 'moderate'
         ELSE 'warning'
     END AS severity,
     coalesce(s.insufficient, s.detail) AS detail
-FROM dqr_statistics AS s
-WHERE s.insufficient IS NOT NULL OR s.rowid IN (SELECT _rowid FROM dqr_failed)
+FROM intermediate.dqr_statistics AS s
+WHERE s.insufficient IS NOT NULL OR s.rowid IN (SELECT _rowid FROM intermediate.dqr_failed)
 ORDER BY s.check_name, s.region_code, s.year, s.indicator_code;
 
 COMMENT ON TABLE marts.data_quality_flags IS '数据质量标记 Data quality flags of the WHO Data Quality Review: completeness, consistency over time, outliers among peers, related figures. Flags never drop data';

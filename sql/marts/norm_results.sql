@@ -1,5 +1,5 @@
 -- Norm results (规划标准评价结果): one row per trackable norm, unit in its scope and year, judged by the
--- Great Expectations norm suites (temp table norms_not_met) on norm_candidates. A unit below the norm is
+-- Great Expectations norm suites (intermediate.norms_not_met, by rowid) on intermediate.norm_candidates. A unit below the norm is
 -- the finding the warehouse exists to show: it never stops a run.
 CREATE OR REPLACE TABLE marts.norm_results AS
 SELECT
@@ -7,12 +7,12 @@ SELECT
     c.comparator, c.threshold, c.threshold_high, c.tolerance, c.unit, c.value,
     CASE
         WHEN c.not_evaluable_reason IS NOT NULL THEN 'not_evaluable'
-        WHEN c.rowid IN (SELECT _rowid FROM norms_not_met) THEN 'not_met'
+        WHEN c.rowid IN (SELECT _rowid FROM intermediate.norms_not_met) THEN 'not_met'
         ELSE 'met'
     END AS status,
     c.not_evaluable_reason AS reason,
     coalesce(NOT starts_with(c.not_evaluable_reason, 'condition not applicable'), true) AS applies
-FROM norm_candidates AS c
+FROM intermediate.norm_candidates AS c
 ORDER BY c.plan_id, c.norm_id, c.region_code, c.facility_id, c.year;
 
 COMMENT ON TABLE marts.norm_results IS '规划标准评价结果 Norm results: each trackable norm for every unit (region or facility) in its scope and year: met, not_met or not_evaluable (with the reason)';

@@ -1,5 +1,5 @@
--- Release comparison (发布对比): every figure of marts.release_profile beside the published build's (temp table
--- previous_profile), with the limit of expectations/release_guard.yaml (temp table guard_rules). A drop beyond
+-- Release comparison (发布对比): every figure of marts.release_profile beside the published build's (intermediate.
+-- published_profile), with the limit of expectations/release_guard.yaml (config.release_guard_rules). A drop beyond
 -- the limit is a breach: the release guard blocks publishing unless the build is accepted. Kept in the
 -- warehouse: what changed since the previous version, as OWID's "data points lost" does.
 CREATE OR REPLACE TABLE marts.release_comparison AS
@@ -10,7 +10,7 @@ WITH joined AS (
            p.value AS previous_value, coalesce(c.value, 0) AS current_value,
            p.files AS previous_files, coalesce(c.files, []) AS current_files
     FROM marts.release_profile AS c
-    FULL JOIN previous_profile AS p USING (scope, scope_code, metric, detail, year)
+    FULL JOIN intermediate.published_profile AS p USING (scope, scope_code, metric, detail, year)
 )
 SELECT j.*,
        CASE WHEN j.previous_value > 0 THEN (j.previous_value - j.current_value) / j.previous_value END AS drop_share,
@@ -19,7 +19,7 @@ SELECT j.*,
                 AND (j.previous_value - j.current_value) / j.previous_value > r.max_drop_share, false) AS breach,
        r.name_zh, r.name_en
 FROM joined AS j
-LEFT JOIN guard_rules AS r USING (metric)
+LEFT JOIN config.release_guard_rules AS r USING (metric)
 ORDER BY breach DESC, scope, scope_code, metric, detail, year;
 
 COMMENT ON TABLE marts.release_comparison IS '发布对比 Release comparison: each figure of this build beside the previously published build''s, and whether its drop broke a limit of expectations/release_guard.yaml';

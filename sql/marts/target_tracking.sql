@@ -1,9 +1,9 @@
 -- Target tracking (目标追踪): one row per norm, unit in scope and year — the unit's value, the milestone
 -- that applies, the gap, the status, the progress class, the shortfall in the numerator's own unit, and for
 -- a target still ahead, where the unit's trend leads.
--- Trend: least-squares line through the unit's latest values (variables trend_min_years, trend_max_years
+-- Trend: least-squares line through the unit's latest values (config.tracking trend_min_years, trend_max_years,
 -- from expectations/tracking.yaml), evaluated at the target year.
--- Progress (variables progress_*, expectations/tracking.yaml): the ratio of the trend's slope to the change per
+-- Progress (config.tracking progress_*, from expectations/tracking.yaml): the ratio of the trend's slope to the change per
 -- year needed from today's value to the target by the target year (a target already due: within one year).
 -- Shortfall: how much the numerator must change, at today's denominator, to meet the norm (rounded up to whole
 -- units; negative = fewer, for an upper bound); only for counted indicators, not for reported ones.
@@ -22,12 +22,14 @@ history AS (
     JOIN series AS s
       ON s.unit_key = coalesce('facility:' || r.facility_id, r.region_code)
      AND s.indicator_code = r.indicator_code
-     AND s.year BETWEEN r.year - getvariable('trend_max_years') + 1 AND r.year
+     AND s.year BETWEEN r.year - (SELECT trend_max_years FROM config.tracking) + 1 AND r.year
     WHERE s.value IS NOT NULL AND r.applies
 ),
 trend AS (
     SELECT norm_id, region_code, facility_id, year, count(*) AS trend_years,
-           regr_slope(point_value, point_year) AS slope, regr_intercept(point_value, point_year) AS intercept
+           -- ordered, so the floating-point sums run in one order and every build gives the same last digit
+           regr_slope(point_value, point_year ORDER BY point_year) AS slope,
+           regr_intercept(point_value, point_year ORDER BY point_year) AS intercept
     FROM history
     GROUP BY ALL
 ),
@@ -35,8 +37,8 @@ tracked AS (
     SELECT
         r.*,
         t.trend_years,
-        CASE WHEN t.trend_years >= getvariable('trend_min_years') THEN t.slope END AS slope,
-        CASE WHEN t.trend_years >= getvariable('trend_min_years') AND r.target_year > r.year
+        CASE WHEN t.trend_years >= (SELECT trend_min_years FROM config.tracking) THEN t.slope END AS slope,
+        CASE WHEN t.trend_years >= (SELECT trend_min_years FROM config.tracking) AND r.target_year > r.year
              THEN t.intercept + t.slope * r.target_year END AS projected_value,
         -- the value to aim at: the threshold, or the nearer end of a range
         aim(r.value, r.comparator, r.threshold, r.threshold_high) AS aim,
@@ -79,11 +81,11 @@ SELECT
         -- the ratio observed / needed, rounded so that a boundary worked on paper is not lost to floating point;
         -- needed is 0 only on the edge of a strict bound: then the sign of the slope decides
         WHEN round(coalesce(slope / nullif(pace_needed, 0), sign(slope) * better_sign(comparator)), 9)
-             >= getvariable('progress_on_track') THEN 'on_track'
+             >= (SELECT progress_on_track FROM config.tracking) THEN 'on_track'
         WHEN round(coalesce(slope / nullif(pace_needed, 0), sign(slope) * better_sign(comparator)), 9)
-             >= getvariable('progress_acceleration_needed') THEN 'acceleration_needed'
+             >= (SELECT progress_acceleration_needed FROM config.tracking) THEN 'acceleration_needed'
         WHEN round(coalesce(slope / nullif(pace_needed, 0), sign(slope) * better_sign(comparator)), 9)
-             >= getvariable('progress_limited_progress') THEN 'limited_progress'
+             >= (SELECT progress_limited_progress FROM config.tracking) THEN 'limited_progress'
         ELSE 'deterioration'
     END AS progress,
     CASE WHEN status <> 'not_met' OR not_counted THEN NULL

@@ -1,7 +1,6 @@
--- Health facilities (医疗卫生机构). Each sits in the lowest region it belongs to (village, township
--- or county), resolved to the code in force. Rules (known region, one row per facility_id) are in
--- expectations/quality/facilities.yaml.
-CREATE OR REPLACE TEMP TABLE facilities_checked AS
-SELECT f.* EXCLUDE (region_code), f.region_code AS filed_region_code, c.current_code AS region_code
-FROM raw.facilities AS f
-LEFT JOIN staging.region_codes AS c ON c.region_code = f.region_code;
+-- 医疗卫生机构 (facilities) staged: every row of intermediate.facilities_validated that no problem sets aside.
+-- A cell set aside is already null there, and a flagged figure is kept (macro staged_rows, sql/macros/staging.sql).
+CREATE OR REPLACE TABLE staging.facilities AS
+FROM staged_rows('intermediate.facilities_validated');
+
+COMMENT ON TABLE staging.facilities IS '医疗卫生机构 facilities, typed, codes resolved and checked: every row received that no problem sets aside (cells set aside are null)';

@@ -1,7 +1,6 @@
--- Resident population (常住人口) per region and year. Codes are resolved to the code in force, so a
--- figure filed under a retired code counts for its successor. Rules (known region, one figure per region
--- and year, consistency) are in expectations/quality/population.yaml.
-CREATE OR REPLACE TEMP TABLE population_checked AS
-SELECT p.* EXCLUDE (region_code), p.region_code AS filed_region_code, c.current_code AS region_code
-FROM raw.population AS p
-LEFT JOIN staging.region_codes AS c ON c.region_code = p.region_code;
+-- 常住人口 (population) staged: every row of intermediate.population_validated that no problem sets aside.
+-- A cell set aside is already null there, and a flagged figure is kept (macro staged_rows, sql/macros/staging.sql).
+CREATE OR REPLACE TABLE staging.population AS
+FROM staged_rows('intermediate.population_validated');
+
+COMMENT ON TABLE staging.population IS '常住人口 population, typed, codes resolved and checked: every row received that no problem sets aside (cells set aside are null)';

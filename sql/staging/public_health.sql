@@ -1,7 +1,6 @@
--- Public-health statistics (公共卫生统计), long form: one row per region, year and indicator, with the
--- region resolved to the code in force. The rules (a numerator or a value, known region and indicator,
--- one figure per region, year and indicator, shares) are in expectations/quality/public_health.yaml.
-CREATE OR REPLACE TEMP TABLE public_health_checked AS
-SELECT p.* EXCLUDE (region_code), p.region_code AS filed_region_code, c.current_code AS region_code
-FROM raw.public_health AS p
-LEFT JOIN staging.region_codes AS c ON c.region_code = p.region_code;
+-- 公共卫生统计 (public_health) staged: every row of intermediate.public_health_validated that no problem sets aside.
+-- A cell set aside is already null there, and a flagged figure is kept (macro staged_rows, sql/macros/staging.sql).
+CREATE OR REPLACE TABLE staging.public_health AS
+FROM staged_rows('intermediate.public_health_validated');
+
+COMMENT ON TABLE staging.public_health IS '公共卫生统计 public_health, typed, codes resolved and checked: every row received that no problem sets aside (cells set aside are null)';

@@ -20,3 +20,5 @@ SELECT up.region_code, region.level, up.ancestor_code, ancestor.level AS ancesto
 FROM up
 JOIN in_force AS region ON region.region_code = up.region_code
 JOIN in_force AS ancestor ON ancestor.region_code = up.ancestor_code;
+
+COMMENT ON TABLE staging.region_ancestors IS '区划祖先 Every region (code in force) with each of its ancestors up to the province, itself at depth 0';

@@ -13,3 +13,5 @@ WITH RECURSIVE chain(region_code, current_code, hops) AS (
 SELECT region_code, arg_max(current_code, hops) AS current_code
 FROM chain
 GROUP BY region_code;
+
+COMMENT ON TABLE staging.region_codes IS '区划代码对照 Every region code ever filed and the code in force it stands for now (a retired code points to its successor)';

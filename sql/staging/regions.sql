@@ -1,4 +1,6 @@
--- Regions (行政区划) as filed. The rules (one row per code, parents and successors that exist, code length
--- by level, a parent below the province) are in expectations/quality/regions.yaml.
-CREATE OR REPLACE TEMP TABLE regions_checked AS
-SELECT * FROM raw.regions;
+-- 行政区划 (regions) staged: every row of intermediate.regions_validated that no problem sets aside.
+-- A cell set aside is already null there, and a flagged figure is kept (macro staged_rows, sql/macros/staging.sql).
+CREATE OR REPLACE TABLE staging.regions AS
+FROM staged_rows('intermediate.regions_validated');
+
+COMMENT ON TABLE staging.regions IS '行政区划 regions, typed, codes resolved and checked: every row received that no problem sets aside (cells set aside are null)';

@@ -1,20 +1,20 @@
-"""Great Expectations on DataFrames: the quality suites of expectations/quality/.
+"""Quality suites (质量规则) of expectations/quality/<source>.yaml, run on a source's checked rows.
 
-GX runs on pandas frames (GX 1.24's SQL path does not work against DuckDB, and dagster-ge does not support
-GX 1.x). The context is ephemeral: suites are data in expectations/, results go to DuckDB and Dagster.
+A uniqueness rule is one DuckDB window; a reference rule and the row rules are Great Expectations suites
+(pipelines.gx). Every problem found is appended to its row with its outcome: the row set aside, the cell set
+aside (nulled), or the figure flagged.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 import duckdb
 import yaml
 
-from pipelines.settings import EXPECTATIONS_DIR, SQL_DIR
+from pipelines.gx import failing_rows
+from pipelines.settings import EXPECTATIONS_DIR
 
 QUALITY_DIR = EXPECTATIONS_DIR / "quality"
 
@@ -94,67 +94,6 @@ def load_quality_suite(source: str) -> QualitySuite:
                     for rule in spec.get("rules", ())),
         path=path if path.exists() else None,
     )
-
-
-@cache
-def gx_context(docs_dir: str):
-    """One ephemeral GX context per process and Data Docs folder; the Data Docs site is rebuilt after every
-    validation, so an inspector can read every result in a browser."""
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    context.data_sources.add_pandas("frames")
-    context.add_data_docs_site(
-        site_name="warehouse",
-        site_config={
-            "class_name": "SiteBuilder",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": docs_dir},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        },
-    )
-    return context
-
-
-def failing_rows(con: duckdb.DuckDBPyConnection, select: str, name: str, expectations: list[tuple[str, dict]], docs_dir: Path):
-    """Run one suite, given as (expectation type, kwargs) pairs, on the rows of a query that has a _rowid
-    column, and add its result to the Data Docs in docs_dir. Returns the frame (indexed by _rowid) and, for
-    each expectation in order, the _rowid of every row it finds wrong."""
-    import great_expectations as gx
-
-    frame = con.sql(select).df()
-    if frame.empty or not expectations:
-        return frame.set_index("_rowid"), [[] for _ in expectations]
-    context = gx_context(str(docs_dir))
-    asset = context.data_sources.get("frames").add_dataframe_asset(name)
-    suite = context.suites.add(gx.ExpectationSuite(name=name))
-    for position, (expectation, kwargs) in enumerate(expectations):
-        # GX runs (and returns) expectations grouped by column, not in the order given: the position in meta
-        # ties each result back to its expectation.
-        kwargs = kwargs | {"meta": kwargs.get("meta", {}) | {"position": position}}
-        suite.add_expectation(getattr(gx.expectations, expectation.title().replace("_", ""))(**kwargs))
-    definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name=name, data=asset.add_batch_definition_whole_dataframe(name), suite=suite)
-    )
-    checkpoint = context.checkpoints.add(gx.Checkpoint(
-        name=name, validation_definitions=[definition], result_format={"result_format": "COMPLETE"},
-        actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["warehouse"])],
-    ))
-    try:
-        [result] = checkpoint.run(batch_parameters={"dataframe": frame}).run_results.values()
-    finally:
-        # The definitions go; the results stay in the store and the Data Docs. A name can then be used again.
-        context.checkpoints.delete(name)
-        context.validation_definitions.delete(name)
-        context.suites.delete(name)
-        context.data_sources.get("frames").delete_asset(name)
-    rowids = frame["_rowid"]
-    failures = [[] for _ in expectations]
-    for r in result.results:
-        failures[r.expectation_config.meta["position"]] = [int(rowids[i]) for i in (r.result.get("unexpected_index_list") or [])]
-    return frame.set_index("_rowid"), failures
 
 
 def apply_quality_suite(con: duckdb.DuckDBPyConnection, source: str, checked: str, docs_dir: Path) -> dict[str, int]:
@@ -271,95 +210,3 @@ def _add_problems(con, checked: str, problems: list[tuple]) -> None:
 def _printable(record: dict) -> dict:
     """Whole numbers print without a trailing .0 in messages."""
     return {k: int(v) if isinstance(v, float) and v == v and v.is_integer() else v for k, v in record.items()}
-
-
-def norm_expectation(norm_id: str) -> tuple[str, dict]:
-    """The expectation of one norm on its rows: every row meets it. What meeting means is the macro meets
-    (sql/macros/comparators.sql), computed per row in norm_candidates.met; GX checks it and reports it in the
-    Data Docs. A row whose met is empty (a figure the rule needs is missing) is not counted as failing."""
-    return ("expect_column_values_to_be_in_set",
-            {"column": "met", "value_set": [True], "row_condition": f'norm_id=="{norm_id}"',
-             "condition_parser": "pandas", "meta": {"norm_id": norm_id}})
-
-
-def evaluate_norms(con: duckdb.DuckDBPyConnection, plan_ids: list[str], docs_dir: Path) -> None:
-    """Judge every evaluable row of norm_candidates with one GX suite per plan, one expectation per norm;
-    the rows found wrong go to the temp table norms_not_met (_rowid of norm_candidates)."""
-    con.execute("CREATE OR REPLACE TEMP TABLE norms_not_met (_rowid BIGINT)")
-    for plan_id in plan_ids:
-        evaluable = f"FROM norm_candidates WHERE not_evaluable_reason IS NULL AND plan_id = '{plan_id}'"
-        norms = [norm_id for (norm_id,) in con.execute(f"SELECT DISTINCT norm_id {evaluable} ORDER BY 1").fetchall()]
-        _, failing = failing_rows(
-            con,
-            f"SELECT rowid AS _rowid, norm_id, met {evaluable}",
-            f"norms_{plan_id}",
-            [norm_expectation(norm_id) for norm_id in norms],
-            docs_dir,
-        )
-        rowids = sorted({r for rows in failing for r in rows})
-        if rowids:
-            con.executemany("INSERT INTO norms_not_met VALUES (?)", [(r,) for r in rowids])
-
-
-DQR_FILE = QUALITY_DIR / "data_quality_review.yaml"
-
-
-def dqr_settings_rows(spec: dict) -> list[tuple[str, str, str, str]]:
-    """The review's settings as rows (check, indicator_code or '*', setting, value) for the SQL."""
-    rows = []
-    completeness = spec["completeness"]
-    rows += [("completeness", "*", key, str(completeness[key])) for key in ("level", "threshold")]
-    rows += [("completeness", "*", "indicator", code) for code in completeness["indicators"]]
-    for check in ("consistency_over_time", "outliers"):
-        settings = spec[check]
-        rows += [(check, "*", key, str(value)) for key, value in settings.items() if key != "by_indicator"]
-        for indicator, overrides in settings.get("by_indicator", {}).items():
-            rows += [(check, indicator, key, str(value)) for key, value in overrides.items()]
-    for figure in spec["related_figures"]:
-        rows += [("related_figures", figure["check"], key, str(value)) for key, value in figure.items() if key != "check"]
-    return rows
-
-
-DQR_CHECKS = ("completeness", "consistency_over_time", "outliers", "related_figures")
-
-
-def evaluate_data_quality_review(con: duckdb.DuckDBPyConnection, docs_dir: Path) -> None:
-    """Compute the WHO DQR statistics (sql/marts/dqr_statistics.sql) and let GX compare each with its
-    limits; the rows outside go to the temp table dqr_failed (_rowid of dqr_statistics)."""
-    spec = yaml.safe_load(DQR_FILE.read_text(encoding="utf-8"))
-    con.execute("CREATE OR REPLACE TEMP TABLE dqr_settings (check_name VARCHAR, indicator_code VARCHAR, setting VARCHAR, value VARCHAR)")
-    con.executemany("INSERT INTO dqr_settings VALUES (?, ?, ?, ?)", dqr_settings_rows(spec))
-    con.execute((SQL_DIR / "marts" / "dqr_statistics.sql").read_text(encoding="utf-8"))
-    expectations = [
-        ("expect_column_pair_values_a_to_be_greater_than_b",
-         {"column_A": a, "column_B": b, "or_equal": True, "ignore_row_if": "either_value_is_missing",
-          "row_condition": f'check_name=="{check}"', "condition_parser": "pandas", "meta": {"check": check}})
-        for check in DQR_CHECKS
-        for a, b in (("statistic", "limit_low"), ("limit_high", "statistic"))
-    ]
-    _, failing = failing_rows(
-        con,
-        "SELECT rowid AS _rowid, check_name, statistic, limit_low, limit_high FROM dqr_statistics "
-        "WHERE insufficient IS NULL AND statistic IS NOT NULL",
-        "data_quality_review",
-        expectations,
-        docs_dir,
-    )
-    con.execute("CREATE OR REPLACE TEMP TABLE dqr_failed (_rowid BIGINT)")
-    rowids = sorted({r for rows in failing for r in rows})
-    if rowids:
-        con.executemany("INSERT INTO dqr_failed VALUES (?)", [(r,) for r in rowids])
-
-
-TRACKING_FILE = EXPECTATIONS_DIR / "tracking.yaml"
-
-
-def set_tracking_variables(con: duckdb.DuckDBPyConnection) -> None:
-    """The settings of expectations/tracking.yaml as DuckDB variables for the tracking SQL."""
-    spec = yaml.safe_load(TRACKING_FILE.read_text(encoding="utf-8"))
-    con.execute("SET VARIABLE pool_years = ?::INTEGER", [spec["rare_events"]["pool_years"]])
-    con.execute("SET VARIABLE rare_event_indicators = ?::VARCHAR[]", [spec["rare_events"]["indicators"]])
-    con.execute("SET VARIABLE trend_min_years = ?::INTEGER", [spec["trajectory"]["min_years"]])
-    con.execute("SET VARIABLE trend_max_years = ?::INTEGER", [spec["trajectory"]["max_years"]])
-    for cls in ("on_track", "acceleration_needed", "limited_progress"):
-        con.execute(f"SET VARIABLE progress_{cls} = ?::DOUBLE", [spec["progress"][cls]])

@@ -6,11 +6,11 @@
 -- (marts.norm_conditions) narrows the scope; a clause on a measure (counties over 500,000 residents,
 -- administrative villages …) decides, per unit and year, whether the norm applies there.
 -- The milestone that applies to a year is the first one due that year or later; after the last, the last.
--- Rare-event rates (variable rare_event_indicators) are judged on the pooled rate of the latest
--- pool_years years (variable pool_years), from expectations/tracking.yaml. A direction target (increase,
+-- Rare-event rates (config.tracking rare_event_indicators) are judged on the pooled rate of the latest
+-- pool_years years (config.tracking pool_years, from expectations/tracking.yaml). A direction target (increase,
 -- decrease) carries the slope of the unit's trend (trend_slope), on which it is judged. met is the norm's rule
 -- applied (meets, sql/macros/comparators.sql), for the GX norm suites to check.
-CREATE OR REPLACE TEMP TABLE norm_candidates AS
+CREATE OR REPLACE TABLE intermediate.norm_candidates AS
 WITH norms AS (
     SELECT DISTINCT n.norm_id, n.scope_level, n.facility_type, p.jurisdiction_code
     FROM marts.norms AS n
@@ -101,8 +101,8 @@ pooled AS (
     JOIN marts.indicators AS i USING (indicator_code)
     JOIN marts.indicator_values AS p
       ON p.region_code = v.region_code AND p.indicator_code = v.indicator_code
-     AND p.year BETWEEN v.year - getvariable('pool_years') + 1 AND v.year
-    WHERE list_contains(getvariable('rare_event_indicators'), v.indicator_code)
+     AND p.year BETWEEN v.year - (SELECT pool_years FROM config.tracking) + 1 AND v.year
+    WHERE list_contains((SELECT rare_event_indicators FROM config.tracking), v.indicator_code)
     GROUP BY v.region_code, v.year, v.indicator_code
 ),
 region_values AS (
@@ -135,28 +135,28 @@ judged AS (
 -- over the same window as the trajectory (trend_max_years, at least trend_min_years values).
 direction_trend AS (
     SELECT j.norm_id, j.region_code, j.facility_id, j.year,
-           count(s.value) AS trend_years, regr_slope(s.value, s.year) AS trend_slope
+           count(s.value) AS trend_years, regr_slope(s.value, s.year ORDER BY s.year) AS trend_slope
     FROM judged AS j
     JOIN (SELECT region_code AS unit_key, year, indicator_code, value FROM marts.indicator_values
           UNION ALL
           SELECT 'facility:' || facility_id, year, indicator_code, value FROM marts.facility_indicators) AS s
       ON s.unit_key = coalesce('facility:' || j.facility_id, j.region_code) AND s.indicator_code = j.indicator_code
-     AND s.year BETWEEN j.year - getvariable('trend_max_years') + 1 AND j.year AND s.value IS NOT NULL
+     AND s.year BETWEEN j.year - (SELECT trend_max_years FROM config.tracking) + 1 AND j.year AND s.value IS NOT NULL
     WHERE is_direction(j.comparator)
     GROUP BY ALL
 ),
 candidates AS (
 SELECT
     j.* EXCLUDE (not_applicable, condition_without_data, coverage_reason),
-    CASE WHEN t.trend_years >= getvariable('trend_min_years') THEN t.trend_slope END AS trend_slope,
+    CASE WHEN t.trend_years >= (SELECT trend_min_years FROM config.tracking) THEN t.trend_slope END AS trend_slope,
     CASE
         WHEN not_applicable IS NOT NULL THEN 'condition not applicable: ' || not_applicable
         WHEN condition_without_data IS NOT NULL THEN format('no data for the condition ({})', condition_without_data)
         WHEN value IS NULL AND coverage_reason IS NOT NULL THEN coverage_reason
         WHEN value IS NULL AND denominator = 0 THEN 'denominator zero'
         WHEN value IS NULL THEN 'no data'
-        WHEN is_direction(j.comparator) AND coalesce(t.trend_years, 0) < getvariable('trend_min_years')
-            THEN format('too few years for a trend ({} of {})', coalesce(t.trend_years, 0), getvariable('trend_min_years'))
+        WHEN is_direction(j.comparator) AND coalesce(t.trend_years, 0) < (SELECT trend_min_years FROM config.tracking)
+            THEN format('too few years for a trend ({} of {})', coalesce(t.trend_years, 0), (SELECT trend_min_years FROM config.tracking))
     END AS not_evaluable_reason
 FROM judged AS j
 LEFT JOIN direction_trend AS t
@@ -166,3 +166,5 @@ LEFT JOIN direction_trend AS t
 -- met: the norm's rule (sql/macros/comparators.sql) on each row; the GX norm suites check it row by row.
 SELECT *, meets(judged_on(comparator, value, trend_slope), comparator, threshold, threshold_high, tolerance) AS met
 FROM candidates;
+
+COMMENT ON TABLE intermediate.norm_candidates IS '待评价的规划标准 What each trackable norm is judged on: one row per norm, unit in its scope and year, with the milestone that applies, the value, met (macro meets) or why it cannot be judged';

@@ -83,3 +83,5 @@ UNION ALL
 SELECT facility_id, year, measure, value FROM tcm_capable
 UNION ALL
 SELECT facility_id, year, measure, value FROM attributes;
+
+COMMENT ON TABLE staging.facility_measures IS '机构度量 What each facility has each year: every facility measure of expectations/indicators.yaml (beds, ambulances, physicians, nurses, GPs, attributes such as government_run), one row per facility, year and measure';

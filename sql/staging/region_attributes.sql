@@ -65,3 +65,5 @@ attributes AS (
 SELECT a.region_code, y.year, a.measure, a.value
 FROM attributes AS a
 CROSS JOIN (SELECT DISTINCT year FROM staging.population) AS y;
+
+COMMENT ON TABLE staging.region_attributes IS '区划属性 What kind of place each township and village is (subdistrict, administrative village …), from the end of its name (ref.region_kinds), and the structural counts of each region';

@@ -22,3 +22,5 @@ UNION ALL
 SELECT p.facility_id, s.year, p.measure, (s.value = 1)::INTEGER::DOUBLE
 FROM passing AS p
 JOIN staging.facility_measures AS s ON s.facility_id = p.facility_id AND s.measure = p.when_measure;
+
+COMMENT ON TABLE staging.registry_counts IS '机构计数 Registry facilities counted by what the norms ask (expectations/indicators.yaml count:), in every region they sit in and its ancestors, per year';

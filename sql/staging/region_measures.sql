@@ -55,3 +55,5 @@ UNION ALL
 SELECT region_code, year, measure, value FROM staging.region_attributes
 UNION ALL
 SELECT region_code, year, measure, sum(value) FROM nearest GROUP BY ALL;
+
+COMMENT ON TABLE staging.region_measures IS '地区度量 Every measure summed up each region and its ancestors, per year, with population and the reported figures; the numerators and denominators of the indicators';

@@ -1,0 +1,50 @@
+"""SQL models (SQL模型): one asset per file sql/<schema>/<table>.sql, keyed [<schema>, <table>].
+
+Nothing here names a model. The asset's dependencies are the tables its SQL reads (pipelines.lineage parses
+them with DuckDB's own parser), its description is the model's COMMENT ON TABLE, its group is its layer
+(intermediate, staging, marts). A table written by Python (raw, ref, config, the Great Expectations results)
+is an asset of the same [schema, table] key, so the lineage graph runs from the inbox to the marts unbroken.
+"""
+
+import dagster as dg
+
+from pipelines.lineage import LAYER_GROUPS, Model, load_models
+from pipelines.metadata import table_metadata
+from pipelines.resources import Warehouse, run_sql
+
+# Tables every ingest asset appends its files' rows to: a model reading them depends on all of them.
+SHARED_RAW_TABLES = ("raw.input_files", "raw.left_out_rows")
+
+
+def table_key(table: str) -> dg.AssetKey:
+    """The asset key of a warehouse table: "staging.staff" → ["staging", "staff"]."""
+    return dg.AssetKey(table.split("."))
+
+
+def upstream_keys(table: str, raw_keys: list[dg.AssetKey]) -> list[dg.AssetKey]:
+    return raw_keys if table in SHARED_RAW_TABLES else [table_key(table)]
+
+
+def build_model_asset(model: Model, raw_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
+    deps = sorted({key for table in model.reads for key in upstream_keys(table, raw_keys)}, key=str)
+
+    @dg.asset(
+        key=[model.schema, model.table],
+        group_name=LAYER_GROUPS[model.schema],
+        kinds={"duckdb", "sql"},
+        owners=["team:data-engineering"],
+        deps=deps,
+        description=f"{model.description}\n\nsql/{model.file}.sql",
+        metadata={"sql": dg.MetadataValue.path(f"sql/{model.file}.sql")},
+    )
+    def model_asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        with warehouse.connect(context.run.run_id) as con:
+            run_sql(con, model.file)
+            metadata = table_metadata(con, model.name)
+        return dg.MaterializeResult(metadata=metadata)
+
+    return model_asset
+
+
+def model_assets(raw_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]:
+    return [build_model_asset(model, raw_keys) for model in load_models()]

@@ -1,0 +1,129 @@
+"""The SQL models of sql/ and what each reads, parsed by DuckDB's own parser (json_serialize_sql).
+
+A model is one file, sql/<schema>/<table>.sql, that builds exactly <schema>.<table> (CREATE OR REPLACE TABLE …
+AS SELECT …) and describes it (COMMENT ON TABLE/COLUMN). Its dependencies are the tables its SELECT names,
+nothing typed by hand: every schema-qualified table of the FROM clauses, and the tables read by the table
+macros it calls (sql/macros/), including a table the macro is handed by name ('intermediate.staff_validated').
+DuckDB's parser is used rather than a second SQL grammar, so what parses here is what runs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from pipelines.settings import SQL_DIR
+
+# The schemas a model may build, in layer order; raw, ref and config are written by Python assets.
+MODEL_SCHEMAS = ("intermediate", "staging", "marts")
+SCHEMAS = ("raw", "ref", "config", *MODEL_SCHEMAS)
+LAYER_GROUPS = {"intermediate": "intermediate", "staging": "staging", "marts": "marts"}
+
+_CREATE = re.compile(r"^\s*CREATE\s+OR\s+REPLACE\s+TABLE\s+(\w+)\.(\w+)\s+AS\s+(.*)$", re.S | re.I)
+_TABLE_COMMENT = re.compile(r"COMMENT\s+ON\s+TABLE\s+(\w+)\.(\w+)\s+IS\s+'((?:[^']|'')*)'", re.I)
+_MACRO = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP\s+)?MACRO\s+(\w+)\s*\([^)]*\)\s+AS\s+TABLE\s+(.*)$", re.S | re.I)
+_TABLE_NAME = re.compile(rf"^({'|'.join(SCHEMAS)})\.(\w+)$")
+
+
+@dataclass(frozen=True)
+class Model:
+    schema: str
+    table: str
+    path: Path
+    description: str
+    reads: frozenset[str]  # "schema.table" of every table the model reads
+    unqualified: frozenset[str]  # tables named without a schema (a temp table): a test refuses them
+
+    @property
+    def name(self) -> str:
+        return f"{self.schema}.{self.table}"
+
+    @property
+    def file(self) -> str:
+        """The model as run_sql names it: "<schema>/<table>"."""
+        return f"{self.schema}/{self.table}"
+
+
+def _statements(sql: str) -> list[str]:
+    return [s.query for s in duckdb.connect().extract_statements(sql)]
+
+
+def _parse(select: str) -> dict:
+    with duckdb.connect() as con:
+        tree = json.loads(con.execute("SELECT json_serialize_sql(?)", [select]).fetchone()[0])
+    if tree.get("error"):
+        raise ValueError(tree.get("error_message", "cannot parse"))
+    return tree
+
+
+def _walk(node, found: set[str], unqualified: set[str], ctes: set[str], macros: dict[str, frozenset[str]]) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _walk(item, found, unqualified, ctes, macros)
+        return
+    if not isinstance(node, dict):
+        return
+    if node.get("type") == "BASE_TABLE":
+        if node.get("schema_name"):
+            found.add(f"{node['schema_name']}.{node['table_name']}")
+        elif node["table_name"] not in ctes:
+            unqualified.add(node["table_name"])
+    if node.get("type") == "TABLE_FUNCTION":
+        function = node["function"]
+        found |= macros.get(function.get("function_name", ""), frozenset())
+        for argument in function.get("arguments", []):
+            literal = argument.get("expression", {}).get("literal", {})
+            if literal.get("kind") == "STRING" and _TABLE_NAME.match(literal.get("text", "")):
+                found.add(literal["text"])
+    if "cte_map" in node:
+        ctes |= {entry["key"] for entry in node["cte_map"].get("map", [])}
+    for value in node.values():
+        _walk(value, found, unqualified, ctes, macros)
+
+
+def references(select: str, macros: dict[str, frozenset[str]] | None = None) -> tuple[set[str], set[str]]:
+    """The schema-qualified tables a SELECT reads, and the tables it names without a schema (not CTEs)."""
+    found: set[str] = set()
+    unqualified: set[str] = set()
+    _walk(_parse(select), found, unqualified, set(), macros or {})
+    return found, unqualified
+
+
+@cache
+def table_macros() -> dict[str, frozenset[str]]:
+    """Table macros of sql/macros/ and the tables each reads."""
+    reads = {}
+    for path in sorted((SQL_DIR / "macros").glob("*.sql")):
+        for statement in _statements(path.read_text(encoding="utf-8")):
+            if match := _MACRO.match(_strip_comments(statement)):
+                reads[match.group(1)] = frozenset(references(match.group(2))[0])
+    return reads
+
+
+def _strip_comments(statement: str) -> str:
+    return "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--"))
+
+
+def load_model(path: Path) -> Model:
+    """One model file, checked: it builds exactly the table its path names."""
+    schema, table = path.parent.name, path.stem
+    sql = path.read_text(encoding="utf-8")
+    creates = [m for s in _statements(sql) if (m := _CREATE.match(_strip_comments(s)))]
+    built = [f"{m.group(1)}.{m.group(2)}" for m in creates]
+    if built != [f"{schema}.{table}"]:
+        raise ValueError(f"{path}: a model builds exactly {schema}.{table}; it builds {built or 'nothing'}")
+    reads, unqualified = references(creates[0].group(3), table_macros())
+    comments = {(s, t): text.replace("''", "'") for s, t, text in _TABLE_COMMENT.findall(sql)}
+    return Model(schema=schema, table=table, path=path, description=comments.get((schema, table), ""),
+                 reads=frozenset(reads - {f"{schema}.{table}"}), unqualified=frozenset(unqualified))
+
+
+@cache
+def load_models() -> tuple[Model, ...]:
+    """Every model of sql/<schema>/, in layer order."""
+    return tuple(load_model(path) for schema in MODEL_SCHEMAS for path in sorted((SQL_DIR / schema).glob("*.sql")))
