@@ -11,11 +11,11 @@ Related figures: 419902 has 3,500 live births for 100,000 residents in 2023: 35�
 Completeness: in 2022 county 419901 reports 1 of the 5 required indicators → 20% < 90% → flagged.
 """
 
-import duckdb
 import pytest
 
-from pipelines import validation
-from pipelines.validation import evaluate_data_quality_review
+from conftest import given, model_connection
+from pipelines import config
+from pipelines.data_quality_review import evaluate_data_quality_review
 from pipelines.resources import run_sql
 
 COUNTIES = [f"4199{n:02d}" for n in range(1, 7)]
@@ -25,15 +25,17 @@ REQUIRED = ["beds_per_1k", "physicians_per_1k", "nurses_per_1k", "gps_per_10k", 
 @pytest.fixture
 def review_file():
     """The settings the review runs with: expectations/quality/data_quality_review.yaml."""
-    return validation.DQR_FILE
+    return config.DQR_FILE
 
 
 @pytest.fixture
 def con(tmp_path, review_file, monkeypatch):
-    monkeypatch.setattr(validation, "DQR_FILE", review_file)
-    con = duckdb.connect()
-    for schema in ("staging", "marts"):
-        con.execute(f"CREATE SCHEMA {schema}")
+    """The models of the review on rows given by hand: intermediate.dqr_statistics, judged by GX
+    (intermediate.dqr_failed), then marts.data_quality_flags; the settings as the config asset writes them."""
+    monkeypatch.setattr(config, "DQR_FILE", review_file)
+    con = model_connection()
+    for table, frame in config.dqr_tables().items():
+        given(con, f"config.{table}", frame)
     con.execute("CREATE TABLE staging.region_ancestors (region_code VARCHAR, level VARCHAR, ancestor_code VARCHAR, ancestor_level VARCHAR, depth INT)")
     con.execute("CREATE TABLE staging.region_measures (region_code VARCHAR, year INT, measure VARCHAR, value DOUBLE)")
     con.execute("CREATE TABLE marts.indicator_values (region_code VARCHAR, level VARCHAR, year INT, indicator_code VARCHAR, "
@@ -55,6 +57,7 @@ def con(tmp_path, review_file, monkeypatch):
     for year, value in ((2019, 100), (2020, 10), (2021, 10), (2022, 10)):
         con.execute("INSERT INTO marts.indicator_values VALUES ('419905', 'county', ?, 'beds_per_1k', NULL, NULL, ?, NULL)", [year, value])
     con.execute("INSERT INTO staging.region_measures VALUES ('419902', 2023, 'live_births', 3500), ('419903', 2023, 'live_births', 800)")
+    run_sql(con, "intermediate/dqr_statistics")
     evaluate_data_quality_review(con, tmp_path / "docs")
     run_sql(con, "marts/data_quality_flags")
     return con
@@ -100,7 +103,7 @@ class TestAnIndicatorsOwnWindow:
     def review_file(self, tmp_path):
         import yaml
 
-        spec = yaml.safe_load(validation.DQR_FILE.read_text(encoding="utf-8"))
+        spec = yaml.safe_load(config.DQR_FILE.read_text(encoding="utf-8"))
         spec["consistency_over_time"]["by_indicator"]["beds_per_1k"] = {"previous_years": 4, "min_previous_years": 4}
         path = tmp_path / "data_quality_review.yaml"
         path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")

@@ -11,9 +11,9 @@ import duckdb
 import pytest
 
 from pipelines.catalog import COMPARATORS, CONDITION_COMPARATORS, DIRECTIONS
-from pipelines.resources import load_macros
+from conftest import model_connection
 from pipelines.settings import REPO_ROOT, SQL_DIR
-from pipelines.validation import evaluate_norms
+from pipelines.norm_judgement import evaluate_norms
 
 MACROS_DIR = SQL_DIR / "macros"
 NAMES = "|".join(re.escape(c) for c in (">=", ">", "<=", "<", "between", "approximately", "increase", "decrease"))
@@ -106,8 +106,7 @@ def test_the_catalog_allows_what_the_macros_define(con):
 
 @pytest.fixture
 def con():
-    con = duckdb.connect()
-    load_macros(con)
+    con = model_connection()
     yield con
     con.close()
 
@@ -221,7 +220,7 @@ def test_facility_filter(con, facility, wanted, passes):
 
 def test_gx_judges_each_norm_on_met(con, tmp_path):
     """The GX norm suite (one expectation per norm) fails exactly the rows the macro finds not met."""
-    con.execute("CREATE TEMP TABLE norm_candidates AS SELECT * FROM (VALUES "
+    con.execute("CREATE TABLE given_candidates AS SELECT * FROM (VALUES "
                 "('p.a', 'p', 5.0, '>', 5.0, NULL, NULL, NULL, NULL), "       # on a strict bound: not met
                 "('p.a', 'p', 6.0, '>', 5.0, NULL, NULL, NULL, NULL), "
                 "('p.b', 'p', 4.0, 'between', 4.0, 5.0, NULL, NULL, NULL), "
@@ -231,10 +230,10 @@ def test_gx_judges_each_norm_on_met(con, tmp_path):
                 "('p.d', 'p', NULL, '>=', 1.0, NULL, NULL, NULL, 'no data')"   # not evaluable: not judged
                 ") AS t(norm_id, plan_id, value, comparator, threshold, threshold_high, tolerance, trend_slope, "
                 "not_evaluable_reason)")
-    con.execute("CREATE OR REPLACE TEMP TABLE norm_candidates AS SELECT *, meets(judged_on(comparator, value, "
-                "trend_slope), comparator, threshold, threshold_high, tolerance) AS met FROM norm_candidates")
+    con.execute("CREATE TABLE intermediate.norm_candidates AS SELECT *, meets(judged_on(comparator, value, "
+                "trend_slope), comparator, threshold, threshold_high, tolerance) AS met FROM given_candidates")
     evaluate_norms(con, ["p"], tmp_path / "docs")
-    not_met = con.execute("SELECT c.norm_id, c.value, c.trend_slope FROM norm_candidates AS c "
-                          "WHERE c.rowid IN (SELECT _rowid FROM norms_not_met) ORDER BY ALL").fetchall()
+    not_met = con.execute("SELECT c.norm_id, c.value, c.trend_slope FROM intermediate.norm_candidates AS c "
+                          "WHERE c.rowid IN (SELECT _rowid FROM intermediate.norms_not_met) ORDER BY ALL").fetchall()
     assert not_met == [("p.a", 5.0, None), ("p.b", 5.5, None), ("p.c", 9.0, 0.0)]
     assert any((tmp_path / "docs" / "validations" / "norms_p").rglob("*.html"))
