@@ -179,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=0.1)
     parser.add_argument("--no-rerun", action="store_true", help="skip the rerun after one prefecture's change")
     args = parser.parse_args(argv)
-    from pipelines.national import generate_national
+    from generators.national import generate_national
 
     inbox = BENCH_DIR / "inputs" / f"scale_{args.scale:g}"
     work = BENCH_DIR / "work" / f"scale_{args.scale:g}"

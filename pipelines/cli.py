@@ -17,7 +17,7 @@ from pipelines.settings import SAMPLE_DIR, inbox_dir, warehouse_path
 
 def ensure_sample(force: bool = False) -> None:
     """The large sample files are not committed: they are generated, deterministically, on first use."""
-    from pipelines.sample import generate
+    from generators.sample import generate
 
     if force or not any(SAMPLE_DIR.glob("staff*")):
         counts = generate(SAMPLE_DIR)
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         ensure_sample(force=args.force)
         return 0
     if args.command == "national":
-        from pipelines.national import generate_national
+        from generators.national import generate_national
 
         counts = generate_national(args.out, args.scale)
         print(f"National inputs at scale {args.scale:g} written to {args.out} —", ", ".join(f"{s}: {n:,} rows" for s, n in counts.items()))

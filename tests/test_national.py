@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from conftest import build
-from pipelines.national import PER_COUNTY, generate_national, select_counties
+from generators.national import PER_COUNTY, generate_national, select_counties
 from pipelines.settings import REFERENCE_DIR
 
 SCALE = 0.004  # every 250th county: 12 counties

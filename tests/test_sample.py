@@ -9,7 +9,7 @@ import pytest
 from pipelines.contract import load_sources
 from pipelines.ingestion import ingest_source
 from pipelines.reading import decode_csv
-from pipelines.sample import generate
+from generators.sample import generate
 from pipelines.settings import SAMPLE_DIR
 
 

@@ -19,7 +19,7 @@
 
 2. Then the same inbox loses its 常住人口 column: the run stops, and the warehouse of build 1 stays, byte for byte.
 
-The sample itself has 41 staff rows of made-up people whose ID numbers collide (pipelines/sample.py): they are
+The sample itself has 41 staff rows of made-up people whose ID numbers collide (generators/sample.py): they are
 quarantined as duplicates in every build and are the only other rows there.
 """
 

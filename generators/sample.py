@@ -30,7 +30,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pipelines.settings import REFERENCE_DIR, SAMPLE_DIR
+from generators.builders import (
+    BANDWIDTHS_MBPS, PRIMARY_CARE, SURNAMES, fresh_folder, id_number, names, reference_regions,
+)
+from pipelines.settings import SAMPLE_DIR
 
 SEED = 20231106
 YEARS = tuple(range(2019, 2025))
@@ -38,16 +41,21 @@ JURISDICTIONS = {"411000": "xuchang", "440600": "foshan", "321000": "yangzhou", 
 ONLY_COUNTIES = {"440600": {"440608"}}  # of 佛山市 only 高明区 is a plan jurisdiction
 RETIRED, SUCCESSOR = "411023", "411003"
 TOWNSHIP_ONLY_POPULATION = {"321023", "450722"}  # 宝应县, 浦北县: the county figure is not filed
-SYLLABLES = list("东西南北新长安和平兴石河桥山湖龙凤清白青金马柳杨桃李花溪塘岭岗坪")
 PUBLIC_HEALTH_INDICATORS = ("maternal_mortality_per_100k", "infant_mortality_per_mille")
 
 
 def _name(rng: np.random.Generator, suffix: str) -> str:
-    return "".join(rng.choice(SYLLABLES, 2)) + suffix
+    """One made-up name: the sample draws them one at a time, in the order of its loops."""
+    return str(names(rng, 1, suffix)[0])
+
+
+def _counties(regions: pl.DataFrame) -> list[str]:
+    """The codes of the county-level divisions in force (许昌县 411023 is retired)."""
+    return regions.filter((pl.col("level") == "county") & pl.col("replaced_by").is_null())["region_code"].to_list()
 
 
 def build_regions(rng: np.random.Generator) -> pl.DataFrame:
-    reference = pl.read_csv(REFERENCE_DIR / "regions_gbt2260.csv", infer_schema=False)
+    reference = reference_regions("regions_gbt2260.csv")
     keep = reference.filter(
         pl.col("parent_code").is_null()
         | pl.col("region_code").is_in(list(JURISDICTIONS))
@@ -59,8 +67,7 @@ def build_regions(rng: np.random.Generator) -> pl.DataFrame:
         keep.filter((pl.col("level") == "province") & pl.col("region_code").str.slice(0, 2).is_in(list(provinces)))
     )
     rows = []
-    counties = keep.filter((pl.col("level") == "county") & pl.col("replaced_by").is_null())["region_code"].to_list()
-    for county in sorted(counties):
+    for county in sorted(_counties(keep)):
         for t in range(1, int(rng.integers(8, 15)) + 1):
             # Half of 建安区's townships still carry the codes of the retired 许昌县.
             parent = RETIRED if county == SUCCESSOR and t % 2 == 0 else county
@@ -76,7 +83,7 @@ def build_regions(rng: np.random.Generator) -> pl.DataFrame:
 def build_population(rng: np.random.Generator, regions: pl.DataFrame) -> pl.DataFrame:
     townships = regions.filter(pl.col("level") == "township")
     rows = []
-    for county in regions.filter((pl.col("level") == "county") & pl.col("replaced_by").is_null())["region_code"]:
+    for county in _counties(regions):
         own = townships.filter(pl.col("parent_code").is_in([county, RETIRED] if county == SUCCESSOR else [county]))
         total = 450_000 if county == "440608" else int(rng.integers(250_000, 1_250_000))
         shares = rng.dirichlet(np.full(own.height, 4.0))
@@ -99,7 +106,7 @@ def build_facilities(rng: np.random.Generator, regions: pl.DataFrame, population
     rows = []
     latest = dict(population.filter(pl.col("年份") == YEARS[-1]).select("区划代码", "常住人口").iter_rows())
     county_names = dict(regions.select("region_code", "region_name").iter_rows())
-    counties = regions.filter((pl.col("level") == "county") & pl.col("replaced_by").is_null())["region_code"].to_list()
+    counties = _counties(regions)
     townships = regions.filter(pl.col("level") == "township")
     villages = regions.filter(pl.col("level") == "village")
 
@@ -149,7 +156,7 @@ def build_stats_and_staff(rng: np.random.Generator, facilities: pl.DataFrame):
         beds = int(rng.integers(low, high + 1)) if high else 0
         ambulances = {"急救中心": int(rng.integers(6, 30)), "综合医院": int(rng.integers(1, 6)), "乡镇卫生院": int(rng.integers(0, 3))}.get(kind, 0)
         negative_share = rng.uniform(0.15, 0.65)
-        served = int(rng.integers(30_000, 120_000)) if kind in ("社区卫生服务中心", "乡镇卫生院") else None
+        served = int(rng.integers(30_000, 120_000)) if kind in PRIMARY_CARE else None
         growth = rng.uniform(0.0, 0.05)
         for k, year in enumerate(YEARS):
             factor = (1 + growth) ** k
@@ -159,7 +166,7 @@ def build_stats_and_staff(rng: np.random.Generator, facilities: pl.DataFrame):
                 fid, year, b, int(b * rng.uniform(0.05, 0.3)) if kind == "中医医院" or rng.random() < 0.3 else 0,
                 a, int(a * negative_share), int(rng.integers(0, 4)), round(rng.uniform(200, 60 * max(b, 10)), 1),
                 served, "是" if rng.random() < 0.6 else "否", "是" if rng.random() < 0.4 else "否",
-                float(rng.choice([20, 50, 100, 200, 500, 1000])), int(b * rng.uniform(20, 40)), int(b * rng.uniform(250, 330)),
+                float(rng.choice(BANDWIDTHS_MBPS)), int(b * rng.uniform(20, 40)), int(b * rng.uniform(250, 330)),
             ))
         people += _staff_of(rng, fid, kind, beds)
     stat_columns = ["机构代码", "年份", "床位数", "中医床位数", "救护车数", "负压救护车数", "AED数", "业务用房面积", "服务人口",
@@ -172,7 +179,7 @@ def _staff_of(rng: np.random.Generator, fid: str, kind: str, beds: int) -> list[
     if kind in ("综合医院", "中医医院", "妇幼保健院", "精神病医院"):
         plan = [("执业医师", 0.5), ("执业助理医师", 0.06), ("注册护士", 0.72), ("药师", 0.05), ("技师", 0.07), ("管理人员", 0.04), ("工勤技能人员", 0.05)]
         counts = [(c, int(beds * share * rng.uniform(0.85, 1.2))) for c, share in plan]
-    elif kind in ("乡镇卫生院", "社区卫生服务中心"):
+    elif kind in PRIMARY_CARE:
         size = int(rng.integers(25, 90))
         public_health = rng.uniform(0.12, 0.34)
         counts = [("执业医师", int(size * 0.28)), ("执业助理医师", int(size * 0.08)), ("注册护士", int(size * 0.25)),
@@ -199,7 +206,7 @@ def _specialty(rng: np.random.Generator, kind: str, category: str) -> str:
     if category == "注册护士":
         return "护理"
     if category == "其他卫生技术人员":
-        return "公共卫生" if kind in ("乡镇卫生院", "社区卫生服务中心", "疾病预防控制中心") else "其他"
+        return "公共卫生" if kind in (*PRIMARY_CARE, "疾病预防控制中心") else "其他"
     if category not in ("执业医师", "执业助理医师"):
         return ""
     choices = {
@@ -215,14 +222,13 @@ def _specialty(rng: np.random.Generator, kind: str, category: str) -> str:
     return str(rng.choice(choices[0], p=choices[1]))
 
 
-def _id_number(rng: np.random.Generator, region: str) -> str:
-    body = f"{region[:6]}{int(rng.integers(1960, 2000))}{int(rng.integers(1, 13)):02d}{int(rng.integers(1, 29)):02d}{int(rng.integers(0, 1000)):03d}"
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights)) % 11]
+def _id_body(rng: np.random.Generator, region: str) -> str:
+    """The 17 digits of a made-up ID number: the county, a birth date, a sequence number."""
+    return f"{region[:6]}{int(rng.integers(1960, 2000))}{int(rng.integers(1, 13)):02d}{int(rng.integers(1, 29)):02d}{int(rng.integers(0, 1000)):03d}"
 
 
 def build_public_health(rng: np.random.Generator, population: pl.DataFrame, regions: pl.DataFrame) -> pl.DataFrame:
-    counties = regions.filter((pl.col("level") == "county") & pl.col("replaced_by").is_null())["region_code"].to_list()
+    counties = _counties(regions)
     births = population.with_columns(pl.col("区划代码").str.slice(0, 6).replace(RETIRED, SUCCESSOR).alias("county"))
     births = births.filter(pl.col("区划代码").str.len_chars() == 9).group_by("county", "年份").agg(pl.col("活产数").sum())
     rows = []
@@ -262,10 +268,7 @@ def _write_gbk(frame: pl.DataFrame, path: Path) -> None:
 
 def generate(out_dir: Path = SAMPLE_DIR) -> dict[str, int]:
     rng = np.random.default_rng(SEED)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for old in out_dir.glob("*"):
-        if old.suffix in (".csv", ".xlsx", ".parquet"):
-            old.unlink()
+    fresh_folder(out_dir, (".csv", ".xlsx", ".parquet"))
     regions = build_regions(rng)
     population = build_population(rng, regions)
     facilities = build_facilities(rng, regions, population)
@@ -293,8 +296,12 @@ def generate(out_dir: Path = SAMPLE_DIR) -> dict[str, int]:
 
 def _write_staff(rng: np.random.Generator, people: list[tuple], facilities: pl.DataFrame, out_dir: Path) -> int:
     region_of = dict(facilities.select("机构代码", "区划代码").iter_rows())
-    persons = [(f"P{i:07d}", _id_number(rng, region_of[fid]), "".join(rng.choice(list("王李张刘陈杨黄赵吴周"), 1)) + "".join(rng.choice(SYLLABLES, 2)), fid, cat, spec, start, end)
-               for i, (fid, cat, spec, start, end) in enumerate(people)]
+    # Person by person, ID digits then name: the order of the draws is what makes the bytes. The sample's
+    # surnames are the ten commonest.
+    drawn = [(_id_body(rng, region_of[fid]), str(rng.choice(SURNAMES[:10], 1)[0]) + _name(rng, "")) for fid, *_ in people]
+    ids = pl.DataFrame({"body": [body for body, _ in drawn]}, schema={"body": pl.String}).select(id_number(pl.col("body")))
+    persons = [(f"P{i:07d}", idn, name, fid, cat, spec, start, end)
+               for i, (idn, (_, name), (fid, cat, spec, start, end)) in enumerate(zip(ids.to_series(), drawn, people))]
     total = 0
     for year in YEARS:
         rows = [p for p in persons if p[6] <= year <= p[7]]

@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pipelines.ingestion import id_check_character
-
-from pipelines.settings import REFERENCE_DIR
+from generators.builders import (
+    BANDWIDTHS_MBPS, PRIMARY_CARE, SURNAMES, SYLLABLES, fresh_folder, id_number, names, reference_regions,
+)
 
 SEED = 20240101
 YEARS = tuple(range(2014, 2024))
@@ -73,23 +73,14 @@ RATES = {"family_doctor_contract_pct": (0.45, "population"), "ehr_coverage_pct":
 DEATHS_PER_BIRTH = {"maternal_mortality_per_100k": 15e-5, "infant_mortality_per_mille": 5e-3,
                     "under5_mortality_per_mille": 7e-3}
 
-SYLLABLES = np.array(list("东西南北新长安和平兴石河桥山湖龙凤清白青金马柳杨桃李花溪塘岭岗坪"))
-SURNAMES = np.array(list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"))
-
 
 def select_counties(scale: float) -> pl.DataFrame:
     """Every n-th real county-level division (n = 1/scale), with its prefecture (or province) as group."""
     if not 0 < scale <= 1:
         raise ValueError(f"scale must be in (0, 1], got {scale}")
-    reference = pl.read_csv(REFERENCE_DIR / "regions_national.csv", infer_schema=False)
-    counties = reference.filter(pl.col("level") == "county").sort("region_code")
+    counties = reference_regions("regions_national.csv").filter(pl.col("level") == "county").sort("region_code")
     step = max(1, round(1 / scale))
     return counties.gather_every(step)
-
-
-def _names(rng: np.random.Generator, n: int, suffix: str) -> pl.Series:
-    first, second = rng.choice(SYLLABLES, n), rng.choice(SYLLABLES, n)
-    return pl.Series(np.char.add(np.char.add(first, second), suffix))
 
 
 def _children(parents: pl.Series, counts: np.ndarray) -> pl.DataFrame:
@@ -103,18 +94,18 @@ def _children(parents: pl.Series, counts: np.ndarray) -> pl.DataFrame:
 
 def build_regions(rng: np.random.Generator, counties: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The regions list, and the townships and villages made up under the chosen counties."""
-    reference = pl.read_csv(REFERENCE_DIR / "regions_national.csv", infer_schema=False)
+    reference = reference_regions("regions_national.csv")
     parents = set(counties["parent_code"]) | {code[:2] + "0000" for code in counties["region_code"]}
     upper = reference.filter(pl.col("region_code").is_in(sorted(parents)))
     townships = _children(counties["region_code"], rng.integers(8, 19, counties.height))
     is_street = rng.random(townships.height) < STREET_SHARE
     townships = townships.with_columns(
         is_street=pl.Series(is_street),
-        region_name=pl.Series(np.where(is_street, _names(rng, townships.height, "街道"), _names(rng, townships.height, "镇"))),
+        region_name=pl.Series(np.where(is_street, names(rng, townships.height, "街道"), names(rng, townships.height, "镇"))),
         level=pl.lit("township"),
     )
     villages = _children(townships["region_code"], rng.integers(6, 21, townships.height))
-    villages = villages.with_columns(region_name=_names(rng, villages.height, "村"), level=pl.lit("village"))
+    villages = villages.with_columns(region_name=pl.Series(names(rng, villages.height, "村")), level=pl.lit("village"))
     columns = ["region_code", "region_name", "level", "parent_code"]
     regions = pl.concat([upper.select(columns), counties.select(columns), townships.select(columns), villages.select(columns)])
     return regions.sort("region_code"), townships, villages
@@ -197,7 +188,7 @@ def build_facility_stats(rng: np.random.Generator, facilities: pl.DataFrame) -> 
     ambulances = np.where(kinds == "急救中心", rng.poisson(15, n),
                           np.where(np.isin(kinds, ["综合医院", "乡镇卫生院"]), rng.poisson(1.5, n), 0))
     negative = rng.binomial(ambulances, 0.35)
-    served = np.where(np.isin(kinds, ["乡镇卫生院", "社区卫生服务中心"]), rng.integers(20_000, 90_000, n), -1)
+    served = np.where(np.isin(kinds, PRIMARY_CARE), rng.integers(20_000, 90_000, n), -1)
     yes_no = lambda p: np.where(rng.random(n) < p, "是", "否")  # noqa: E731
     return pl.DataFrame({
         "机构代码": facilities["机构代码"],
@@ -211,7 +202,7 @@ def build_facility_stats(rng: np.random.Generator, facilities: pl.DataFrame) -> 
         "服务人口": pl.Series(served).replace(-1, None),
         "是否设置中医馆": yes_no(0.6),
         "是否设置老年医学科": yes_no(0.3),
-        "网络带宽": rng.choice([20.0, 50.0, 100.0, 200.0, 500.0, 1000.0], n),
+        "网络带宽": rng.choice(np.array(BANDWIDTHS_MBPS, dtype=float), n),
         "出院人数": np.round(beds * rng.uniform(20, 40, n)).astype(np.int64),
         "实际占用总床日数": np.round(beds * rng.uniform(200, 330, n)).astype(np.int64),
     })
@@ -246,7 +237,7 @@ def build_staff(rng: np.random.Generator, facilities: pl.DataFrame) -> pl.DataFr
     })
     body = pl.format("{}{}{}", "region", "birth", pl.col("sequence").cast(pl.String).str.zfill(3))
     return staff.select(
-        pl.concat_str(body, id_check_character(body)).alias("身份证号"),
+        id_number(body).alias("身份证号"),
         "姓名", "机构代码", pl.lit(LATEST).alias("年份"), "人员类别", "专业",
     )
 
@@ -283,9 +274,7 @@ def _write(frame: pl.DataFrame, out: Path, stem: str) -> int:
 def generate_national(out: Path, scale: float) -> dict[str, int]:
     """Write the national inputs at `scale` into `out`; returns rows written per source."""
     rng = np.random.default_rng(SEED)
-    out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob("*.csv"):
-        old.unlink()
+    fresh_folder(out, (".csv",))
     counties = select_counties(scale)
     groups = dict(zip(counties["region_code"], counties["parent_code"]))
     regions, townships, villages = build_regions(rng, counties)
