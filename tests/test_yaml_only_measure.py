@@ -190,6 +190,13 @@ def test_the_new_entries_are_only_in_the_copy(expectations_copy):
     assert changed["indicators"][: len(original["indicators"])] == original["indicators"]
 
 
+def test_the_guide_shows_this_yaml():
+    """docs/norms.md's worked example is the YAML added here, line for line."""
+    guide = (pipelines.catalog.REPO_ROOT / "docs" / "norms.md").read_text(encoding="utf-8")
+    assert NEW_MEASURES in guide
+    assert NEW_INDICATORS in guide
+
+
 def test_the_inbox_is_read_whole(warehouse):
     assert query(warehouse, "SELECT count(*) FROM marts.quarantine") == [(0,)]
     assert query(warehouse, "SELECT count(*) FROM staging.staff") == [(len(STAFF),)]
