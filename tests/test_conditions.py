@@ -50,11 +50,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
-from conftest import build
+from conftest import build, query
 
 REGIONS = [
     ("320000", "江苏省", "province", ""),
@@ -125,11 +124,6 @@ def warehouse(tmp_path_factory) -> Path:
     result = build(inbox, published)
     assert result.success, [e.message for e in result.all_events if e.is_failure]
     return published
-
-
-def query(path: Path, sql: str, params=None) -> list[tuple]:
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
 
 
 def results(path: Path, norm_id: str) -> dict[str, tuple]:

@@ -89,12 +89,11 @@ from pathlib import Path
 from typing import Callable
 
 import dagster as dg
-import duckdb
 import polars as pl
 import pytest
 import yaml
 
-from conftest import build, write_small_inbox
+from conftest import build, query, write_small_inbox
 from pipelines.settings import EXPECTATIONS_DIR
 from pipelines.validation import load_quality_suite
 
@@ -174,11 +173,6 @@ def input_rows(inbox: Path, source: str) -> int:
 
 
 # ------------------------------------------------------------------ reading the warehouse
-
-
-def query(path: Path, sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
 
 
 def staged_count(path: Path, source: str) -> int:

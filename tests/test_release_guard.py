@@ -15,21 +15,15 @@ import hashlib
 import shutil
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
-from conftest import build
+from conftest import build, query
 from pipelines.settings import SAMPLE_DIR
 
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def query(path: Path, sql: str):
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 @pytest.fixture(scope="module")

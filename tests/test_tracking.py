@@ -121,7 +121,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from conftest import REGIONS, build, write_small_inbox
+from conftest import REGIONS, build, query, write_small_inbox
 
 EXTRA_REGIONS = [
     # region_code, region_name, level, parent_code, valid_to, replaced_by
@@ -248,11 +248,6 @@ def warehouse(tmp_path_factory) -> Path:
     result = build(inbox, published)
     assert result.success, [e.message for e in result.all_events if e.is_failure]
     return published
-
-
-def query(path: Path, sql: str, params=None) -> list[tuple]:
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
 
 
 def tracking(path: Path, norm_id: str, unit: str, year: int) -> dict | None:
