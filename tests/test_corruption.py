@@ -597,10 +597,10 @@ CONTRACT_FILE = "expectations/sources.yaml"
 
 @pytest.mark.parametrize("source", SOURCES)
 def test_the_inspector_sees_each_broken_rule_on_the_asset_it_guards(row_level, source):
-    """The WARN check quality_rules of stg_<source>: how many rows failed, which rules, where each is written,
+    """The WARN check quality_rules of staging.<source>: how many rows failed, which rules, where each is written,
     and a sample of the rows; the run is not stopped by it."""
     [check] = [e for e in row_level.result.get_asset_check_evaluations()
-               if e.asset_check_key.name == "quality_rules" and e.asset_key == dg.AssetKey(f"stg_{source}")]
+               if e.asset_check_key.name == "quality_rules" and e.asset_key == dg.AssetKey(["staging", source])]
     cases = [c for c in ROW_CASES if c.source == source]
     assert (check.passed, check.severity) == (False, dg.AssetCheckSeverity.WARN)
     assert check.metadata["rows_failed"].value == len(cases)

@@ -31,8 +31,8 @@ def test_a_rerun_reads_only_the_changed_file(tmp_path):
     (inbox / "population_2023.csv").write_bytes(frame.write_csv().encode("gbk"))
     rerun = build(inbox, published)
     assert rerun.success
-    assert materialisation(rerun, "raw_population")["files_reused"].value == 0
-    assert materialisation(rerun, "raw_staff")["files_reused"].value == 1
+    assert materialisation(rerun, "raw/population")["files_reused"].value == 0
+    assert materialisation(rerun, "raw/staff")["files_reused"].value == 1
     # 魏都区's townships now sum to 31,000 + 20,000 residents; its beds are still 360.
     [(beds_per_1k,)] = table(published, "SELECT value FROM marts.indicator_values WHERE region_code = '411002' "
                                         "AND year = 2023 AND indicator_code = 'beds_per_1k'")

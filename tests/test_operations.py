@@ -93,7 +93,7 @@ def test_a_file_still_being_copied_is_retried_and_bad_data_is_not(tmp_path, monk
     assert result.success
     assert attempts.count("regions.csv") == 2
     retried = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY]
-    assert [e.step_key for e in retried] == ["raw_regions"]
+    assert [e.step_key for e in retried] == ["raw__regions"]
 
     # Bad data fails a check instead of raising: no retry.
     (inbox / "facilities.xlsx").write_bytes(b"not a spreadsheet")
@@ -101,7 +101,7 @@ def test_a_file_still_being_copied_is_retried_and_bad_data_is_not(tmp_path, monk
     assert not [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY]
 
 
-KILL_STAGES = ["raw_staff", "stg_facilities", "indicator_values", "release_guard"]  # ingest, staging, marts, guard
+KILL_STAGES = ["raw__staff", "staging__facilities", "marts__indicator_values", "release_guard"]  # ingest, staging, marts, guard
 
 
 def test_runs_killed_at_every_stage_are_failed_by_the_daemon_and_a_sensor_run_publishes(tmp_path):

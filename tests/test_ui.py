@@ -87,28 +87,45 @@ def page(webserver):  # noqa: ARG001 (the server must be up before the browser)
 def test_the_asset_graph_shows_every_stage(page, webserver):
     url, _ = webserver
     page.goto(f"{url}/asset-groups")
-    for group in ("ingest", "catalog", "staging", "marts", "validation", "publish"):
+    for group in ("ingest", "config", "intermediate", "validation", "staging", "marts", "publish", "report"):
         page.get_by_text(group, exact=True).first.wait_for()
     page.screenshot(path=ARTIFACTS / "asset_graph.png", full_page=True)
-    page.goto(f"{url}/locations/health_warehouse/asset-groups/ingest")
-    for asset in ("raw_regions", "raw_population", "raw_staff"):
-        page.get_by_text(asset, exact=True).first.wait_for()
-    page.screenshot(path=ARTIFACTS / "ingest_group.png", full_page=True)
+
+
+def lineage(page, url: str, asset: str, shown: tuple[str, ...], screenshot: str) -> None:
+    """An asset's nearest neighbours in the lineage graph: the tables its SQL reads and the tables that read it."""
+    page.goto(f"{url}/assets/{asset}?view=lineage&lineageScope=neighbors&lineageDepth=1")
+    for table in shown:
+        page.get_by_text(table, exact=True).first.wait_for()
+    if page.get_by_text("Skip", exact=True).count():  # the webserver's one-time newsletter dialog
+        page.get_by_text("Skip", exact=True).first.click()
+    page.screenshot(path=ARTIFACTS / screenshot, full_page=True)
+
+
+def test_the_lineage_graph_shows_the_tables_each_model_reads(page, webserver):
+    """Each table its own node, wired by what its SQL reads (sql/marts/indicator_values.sql: marts.indicators,
+    marts.measures, marts.norms, staging.region_ancestors, staging.region_coverage, staging.region_measures)."""
+    url, _ = webserver
+    lineage(page, url, "marts/indicator_values",
+            ("indicators", "measures", "norms", "region_ancestors", "region_coverage", "region_measures",
+             "norm_candidates", "dqr_statistics", "target_tracking"), "lineage_indicator_values.png")
+    lineage(page, url, "staging/staff", ("staff_validated", "staff_rejected", "facility_measures", "release_profile"),
+            "lineage_staging_staff.png")
 
 
 def test_an_assets_checks_are_shown_with_their_results(page, webserver):
     url, _ = webserver
-    page.goto(f"{url}/assets/stg_facility_stats?view=checks")
+    page.goto(f"{url}/assets/staging/facility_stats?view=checks")
     page.get_by_text("rows_accounted", exact=True).first.wait_for()
     page.get_by_text("quarantine_share", exact=True).first.wait_for()
     page.get_by_text("quality_rules", exact=True).first.wait_for()
     # one check's page by its address (checkDetail), as a link to it would open it: no click a popover could catch
-    page.goto(f"{url}/assets/stg_facility_stats?view=checks&checkDetail=rows_accounted")
+    page.goto(f"{url}/assets/staging/facility_stats?view=checks&checkDetail=rows_accounted")
     page.get_by_text("Succeeded").first.wait_for()
     page.get_by_text("This is a blocking asset check.").first.wait_for()
     page.screenshot(path=ARTIFACTS / "asset_checks.png", full_page=True)
     # the row-level rules: a warning with what failed, by rule (the small inbox has nothing to quarantine here)
-    page.goto(f"{url}/assets/stg_facility_stats?view=checks&checkDetail=quality_rules")
+    page.goto(f"{url}/assets/staging/facility_stats?view=checks&checkDetail=quality_rules")
     page.get_by_text("This is a non-blocking asset check.").first.wait_for()
     page.get_by_text("rows have a problem").first.wait_for()
     page.screenshot(path=ARTIFACTS / "quality_rules_check.png", full_page=True)
