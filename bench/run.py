@@ -5,7 +5,7 @@
 In one invocation, on the same generated inputs (bench/inputs/scale_<s>/, kept between invocations):
 1. a full nightly run (`python -m pipelines.cli run`, a fresh process, an empty warehouse), its wall time and
    peak memory sampled from /proc every 50 ms; the stage and asset-body times come from the run's Dagster
-   event log (an asset body runs from its STEP_START to its ASSET_MATERIALIZATION event);
+   event log (a step, an asset body or a check, runs from its STEP_START to its STEP_SUCCESS event);
 2. the floor: DuckDB alone reading the same files and computing the region indicators in one statement
    (bench/floor.sql), in a fresh process;
 3. a rerun after one prefecture's files changed.
@@ -28,9 +28,21 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 STAGES = {  # Dagster asset group → benchmark stage
-    "ingest": "ingest", "catalog": "ingest", "staging": "staging", "marts": "marts",
-    "validation": "norm_validation", "publish": "publish", "report": "report",
+    "ingest": "ingest", "config": "ingest", "staging": "staging", "marts": "marts",
+    "validation": "norm_validation", "publish": "publish", "report": "report", "checks": "checks",
 }
+
+
+def stage_of(group: str, step: str, quality_steps: set[str]) -> str:
+    """The benchmark stage of a step: its asset group's, except that a source's GX quality suite is quality
+    validation and an intermediate model is staging where it checks a source (<source>_checked), else marts."""
+    if step in quality_steps:
+        return "quality_validation"
+    if group == "intermediate":
+        return "staging" if step.endswith("_checked") else "marts"
+    return STAGES[group]
+
+
 CHANGED_GROUP = "411000"  # 许昌市: the prefecture whose files change before the rerun
 
 
@@ -101,12 +113,16 @@ def step_times(dagster_home: Path) -> dict:
 
     from pipelines.definitions import defs
 
-    groups = {key.path[-1]: spec.group_name for key, spec in
-              ((spec.key, spec) for spec in defs.resolve_all_asset_specs())}
+    from pipelines.assets.validation import validated_assets
+
+    # every step of the job: an asset's op (one per asset, or one per multi-asset), or a check's op
+    groups = {a.op.name: next(iter(a.group_names_by_key.values())) for a in defs.assets}
+    groups |= {c.op.name: "checks" for c in defs.asset_checks}
+    quality_steps = {a.op.name for a in validated_assets}
     with dg.DagsterInstance.get() as instance:
         run = instance.get_runs(limit=1)[0]
         records = instance.get_records_for_run(run.run_id, limit=100_000).records
-    started, bodies, quality = {}, {}, 0.0
+    started, bodies = {}, {}
     run_start = run_end = None
     for record in records:
         entry = record.event_log_entry
@@ -120,22 +136,17 @@ def step_times(dagster_home: Path) -> dict:
             run_end = entry.timestamp
         elif kind == "STEP_START":
             started[event.step_key] = entry.timestamp
-        elif kind == "ASSET_MATERIALIZATION" and event.step_key not in bodies:
+        elif kind == "STEP_SUCCESS":
             bodies[event.step_key] = entry.timestamp - started[event.step_key]
-            metadata = event.event_specific_data.materialization.metadata
-            if "quality_validation_seconds" in metadata:
-                quality += metadata["quality_validation_seconds"].value
     stages: dict[str, float] = defaultdict(float)
     for step, seconds in bodies.items():
-        stages[STAGES[groups[step]]] += seconds
-    stages["staging"] -= quality
-    stages["quality_validation"] = quality
+        stages[stage_of(groups[step], step, quality_steps)] += seconds
     return {
         "run_s": run_end - run_start,
         "asset_body_s": sum(bodies.values()),
         "assets": dict(sorted(bodies.items(), key=lambda item: -item[1])),
         "stages": dict(stages),
-        "validation_s": quality + stages["norm_validation"],
+        "validation_s": stages["quality_validation"] + stages["norm_validation"],
     }
 
 
