@@ -95,7 +95,7 @@ import yaml
 
 from conftest import build, query, write_small_inbox
 from pipelines.settings import EXPECTATIONS_DIR
-from pipelines.validation import load_quality_suite
+from pipelines.quality import load_quality_suite
 
 QUALITY_DIR = EXPECTATIONS_DIR / "quality"
 SOURCES = ("regions", "population", "facilities", "facility_stats", "staff", "public_health")
