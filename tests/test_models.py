@@ -6,8 +6,8 @@ run on an empty in-memory warehouse with the macros loaded: one SQL file, no who
     unit_tests:
       - name: reported_rates_keep_their_parts
         description: why these rows, and the arithmetic
-        skip: why the model seems wrong             # optional: the test is reported skipped with this reason
         config: [tracking]                     # config tables written from expectations/ as the config asset does
+        skip: why the model seems wrong        # optional: the test is skipped with this reason
         given:
           staging.population:
             columns: {region_code: VARCHAR, year: INTEGER, resident_population: BIGINT}
@@ -79,7 +79,7 @@ def _matches(actual: list[dict], expected: list[dict]) -> tuple[list, list]:
 @pytest.mark.parametrize("model, test", list(unit_tests()))
 def test_model(model, test):
     if test.get("skip"):
-        pytest.skip(f"{test['name']}: {test['skip']}".strip())
+        pytest.skip(f"{test['name']}: {test['skip']}")
     con = model_connection()
     for name in test.get("config", []):
         given(con, f"config.{name}", CONFIG_FRAMES[name]())
