@@ -17,7 +17,8 @@ SELECT
         CASE WHEN list_has_any(list_transform(s._problems, lambda p: p.rule), ['id_damaged', 'id_check_digit'])
              THEN 'row:' || s._file || ':' || coalesce(s._sheet, '') || ':' || s._row END
     ) AS person_key,
-    coalesce(s.practice_scopes, CASE WHEN sp.practice_scope IS NOT NULL THEN [sp.practice_scope] END, []) AS practice_scopes,
+    -- a code list's empty cell is '' (no scope), not a scope named ''
+    coalesce(s.practice_scopes, CASE WHEN nullif(sp.practice_scope, '') IS NOT NULL THEN [sp.practice_scope] END, []) AS practice_scopes,
     coalesce(
         s.practice_category,
         CASE WHEN c.is_physician = 'true' THEN scope.practice_category END,

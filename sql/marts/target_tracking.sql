@@ -59,6 +59,12 @@ paced AS (
            -- the numerator that would just meet the aim at today's denominator (a count is its own numerator)
            numerator_for(aim, denominator, unit_multiplier) - numerator AS numerator_gap
     FROM tracked
+),
+rated AS (
+    -- the ratio observed / needed, rounded so that a boundary worked on paper is not lost to floating point;
+    -- needed is 0 only on the edge of a strict bound: then the sign of the slope decides
+    SELECT *, round(coalesce(slope / nullif(pace_needed, 0), sign(slope) * better_sign(comparator)), 9) AS progress_ratio
+    FROM paced
 )
 SELECT
     norm_id, plan_id, indicator_code, scope_level, region_code, facility_id, year,
@@ -78,26 +84,25 @@ SELECT
         WHEN status = 'met' THEN 'achieved'
         WHEN status <> 'not_met' THEN NULL
         WHEN slope IS NULL THEN 'no_trend'
-        -- the ratio observed / needed, rounded so that a boundary worked on paper is not lost to floating point;
-        -- needed is 0 only on the edge of a strict bound: then the sign of the slope decides
-        WHEN round(coalesce(slope / nullif(pace_needed, 0), sign(slope) * better_sign(comparator)), 9)
+        WHEN progress_ratio
              >= (SELECT progress_on_track FROM config.tracking) THEN 'on_track'
-        WHEN round(coalesce(slope / nullif(pace_needed, 0), sign(slope) * better_sign(comparator)), 9)
+        WHEN progress_ratio
              >= (SELECT progress_acceleration_needed FROM config.tracking) THEN 'acceleration_needed'
-        WHEN round(coalesce(slope / nullif(pace_needed, 0), sign(slope) * better_sign(comparator)), 9)
+        WHEN progress_ratio
              >= (SELECT progress_limited_progress FROM config.tracking) THEN 'limited_progress'
         ELSE 'deterioration'
     END AS progress,
     CASE WHEN status <> 'not_met' OR not_counted THEN NULL
          ELSE shortfall(value, comparator, threshold, threshold_high, numerator_gap) END AS shortfall,
     projected_value,
-    CASE WHEN target_year > year AND applies THEN (threshold - value) / (target_year - year) END AS annual_change_needed,
+    -- toward the aim: the threshold, or the nearer end of a range (0 inside it)
+    CASE WHEN target_year > year AND applies THEN (aim - value) / (target_year - year) END AS annual_change_needed,
     slope AS annual_change_observed,
     trend_years,
     -- a direction target has no threshold to project onto: its progress says whether the trend goes its way
     CASE WHEN NOT is_direction(comparator)
          THEN meets(projected_value, comparator, threshold, threshold_high, tolerance) END AS on_track
-FROM paced
+FROM rated
 ORDER BY plan_id, norm_id, region_code, facility_id, year;
 
 COMMENT ON TABLE marts.target_tracking IS '目标追踪 Target tracking: each norm, unit and year — actual, target, gap, status, progress class, shortfall in the numerator''s unit and, for targets ahead, the projected value and whether the unit is on track';
