@@ -102,3 +102,28 @@ def test_the_model_tests_can_fail():
     assert missing == [{"a": 2, "b": 1.0}] and extra == []
     missing, extra = _matches([{"a": 1, "b": 0.31}], [{"a": 1, "b": 0.3}])
     assert missing and extra
+
+
+# Models without a unit test file of their own, and why: a SELECT of one table as it is, the catalog's casts
+# from config, or the one macro call every source shares (staged_rows, rejected_problems, tested through
+# staging.staff and staging.staff_rejected). The WHO review's two models are tested in test_quality_review.py.
+WITHOUT_OWN_TEST = {
+    "intermediate.regions_checked": "SELECT * FROM raw.regions",
+    "intermediate.facility_stats_checked": "SELECT * FROM raw.facility_stats",
+    **{f"staging.{s}": "staged_rows, as staging.staff" for s in ("regions", "population", "facilities", "facility_stats", "public_health")},
+    **{f"staging.{s}_rejected": "rejected_problems, as staging.staff_rejected"
+       for s in ("regions", "population", "facilities", "facility_stats", "public_health")},
+    **{f"marts.{t}": "typed copy of config.{t}" for t in ("indicators", "measures", "plans", "norms", "norm_conditions")},
+    "marts.left_out_rows": "SELECT * FROM raw.left_out_rows, ordered",
+    "intermediate.dqr_statistics": "tests/test_quality_review.py",
+    "marts.data_quality_flags": "tests/test_quality_review.py",
+}
+
+
+def test_every_model_with_logic_has_a_unit_test():
+    from pipelines.lineage import load_models
+
+    tested = {spec[0] for spec in (p.values for p in unit_tests())}
+    untested = {m.name for m in load_models()} - tested - set(WITHOUT_OWN_TEST)
+    assert not untested, f"write sql/<schema>/<table>.yml for: {sorted(untested)}"
+    assert not tested & set(WITHOUT_OWN_TEST), "a model listed as without a test has one now: take it off the list"
