@@ -49,13 +49,18 @@ class Model:
         return f"{self.schema}/{self.table}"
 
 
+@cache
+def _parser() -> duckdb.DuckDBPyConnection:
+    """An empty in-memory DuckDB, used only to parse: nothing is bound or run."""
+    return duckdb.connect()
+
+
 def _statements(sql: str) -> list[str]:
-    return [s.query for s in duckdb.connect().extract_statements(sql)]
+    return [s.query for s in _parser().extract_statements(sql)]
 
 
 def _parse(select: str) -> dict:
-    with duckdb.connect() as con:
-        tree = json.loads(con.execute("SELECT json_serialize_sql(?)", [select]).fetchone()[0])
+    tree = json.loads(_parser().execute("SELECT json_serialize_sql(?)", [select]).fetchone()[0])
     if tree.get("error"):
         raise ValueError(tree.get("error_message", "cannot parse"))
     return tree
