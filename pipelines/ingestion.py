@@ -160,10 +160,46 @@ def cleaned(name: str) -> pl.Expr:
     return pl.when(text == "").then(None).otherwise(text)
 
 
-def reported(name: str) -> pl.Expr:
-    """A cell as text, with the words for "nothing reported" (—, /, 无 …) as null."""
-    text = cleaned(name)
+def nothing_reported(text: pl.Expr) -> pl.Expr:
+    """A cleaned cell with the words for "nothing reported" (—, /, 无 …) as null."""
     return pl.when(text.is_in(messages()["nothing_reported"])).then(None).otherwise(text)
+
+
+# Columns of the cells as prepared once per sheet (see prepared): the typing rules read these.
+CLEANED, REPORTED, IDENT, ID_VALID, ID_DAMAGED, NUMBER = (
+    f"{{}}__{part}" for part in ("cleaned", "reported", "ident", "valid", "damaged", "number"))
+NUMERIC = ("integer", "year", "decimal")
+
+
+def _is_text_key(column: Column) -> bool:
+    """A text identifier (机构代码 …) Excel may have stored as a number: typed by its identifier and damage."""
+    return bool(column.key) and not column.personal and not column.code_list and column.type not in (*NUMERIC, "code", "date", "boolean")
+
+
+def prepared(frame: pl.DataFrame, columns: list[Column]) -> pl.DataFrame:
+    """Each cell cleaned once, with its nothing-reported form, and an ID number's checks, as columns the typing
+    rules read. Polars evaluates an expression wherever it appears: a cell cleaned inside every rule and message
+    would be cleaned a dozen times (the national benchmark spent minutes on it)."""
+    frame = frame.with_columns([cleaned(c.name).alias(CLEANED.format(c.name)) for c in columns])
+    frame = frame.with_columns([nothing_reported(pl.col(CLEANED.format(c.name))).alias(REPORTED.format(c.name)) for c in columns])
+    numeric = [c for c in columns if c.type in NUMERIC and not c.code_list]
+    frame = frame.with_columns([
+        as_number(pl.col(REPORTED.format(c.name)).str.replace(r"年度?$", "") if c.type == "year" else pl.col(REPORTED.format(c.name)))
+        .alias(NUMBER.format(c.name)) for c in numeric])
+    keys = [c.name for c in columns if _is_text_key(c)]
+    frame = frame.with_columns([identifier(pl.col(REPORTED.format(n))).alias(IDENT.format(n)) for n in keys])
+    frame = frame.with_columns([excel_damaged(pl.col(IDENT.format(n))).alias(ID_DAMAGED.format(n)) for n in keys])
+    personal = [c.name for c in columns if c.personal == "pseudonymise"]
+    if personal:
+        # a final x is the check character X
+        frame = frame.with_columns([identifier(pl.col(REPORTED.format(n))).str.to_uppercase().alias(IDENT.format(n)) for n in personal])
+        frame = frame.with_columns([
+            e for n in personal for e in (
+                (id_check_passes(pl.col(IDENT.format(n))) | pl.col(IDENT.format(n)).str.contains(r"^\d{15}$")).alias(ID_VALID.format(n)),
+                excel_damaged(pl.col(IDENT.format(n))).alias(ID_DAMAGED.format(n)),
+            )
+        ])
+    return frame
 
 
 def as_number(text: pl.Expr) -> pl.Expr:
@@ -273,16 +309,14 @@ class TypedColumn:
 def type_column(column: Column, header: str, key: bytes) -> TypedColumn:
     """A column's typed value and its problems. Cells that cannot be used are null in the value."""
     name = column.name
-    raw = cleaned(name)
-    text = raw if column.type == "boolean" or column.code_list else reported(name)
+    raw = pl.col(CLEANED.format(name))
+    text = raw if column.type == "boolean" or column.code_list else pl.col(REPORTED.format(name))
     bad = "row" if column.key else "cell"
     problems = []
     if column.required:
         problems.append(pl.when(text.is_null()).then(problem("required", column, header, raw, "row" if column.key else "flag")))
     if column.personal == "pseudonymise":
-        ident = identifier(text).str.to_uppercase()  # a final x is the check character X
-        valid = id_check_passes(ident) | ident.str.contains(r"^\d{15}$")
-        damaged = excel_damaged(ident)
+        ident, valid, damaged = (pl.col(c.format(name)) for c in (IDENT, ID_VALID, ID_DAMAGED))
         problems.append(pl.when(ident.is_not_null() & damaged).then(problem("id_damaged", column, header, ident, "flag")))
         problems.append(pl.when(ident.is_not_null() & ~damaged & ~valid).then(problem("id_check_digit", column, header, ident, "flag")))
         return TypedColumn(pl.when(valid).then(pseudonymise(ident, key)), problems)
@@ -318,8 +352,7 @@ def type_column(column: Column, header: str, key: bytes) -> TypedColumn:
             problem("type", column, header, raw, bad, expected_zh=expected["zh"], expected_en=expected["en"])))
         return TypedColumn(value, problems)
     if kind in ("integer", "year", "decimal"):
-        source_text = text.str.replace(r"年度?$", "") if kind == "year" else text
-        number = as_number(source_text)
+        number = pl.col(NUMBER.format(name))
         value = number if kind == "decimal" else as_whole(number, POLARS_TYPE[kind])
         problems.append(pl.when(text.is_not_null() & value.is_null()).then(
             problem("type", column, header, raw, bad, expected_zh=expected["zh"], expected_en=expected["en"])))
@@ -341,8 +374,7 @@ def type_column(column: Column, header: str, key: bytes) -> TypedColumn:
         yes_no = Column(name=name, type="boolean", code_list="yes_no")
         return type_column(yes_no, header, key)
     if column.key:  # a text identifier (机构代码 …) Excel may have stored as a number
-        ident = identifier(text)
-        damaged = excel_damaged(ident)
+        ident, damaged = pl.col(IDENT.format(name)), pl.col(ID_DAMAGED.format(name))
         problems.append(pl.when(damaged).then(problem("excel_damaged", column, header, raw, bad)))
         return TypedColumn(pl.when(~damaged).then(ident), problems)
     return TypedColumn(text, problems)
@@ -373,6 +405,7 @@ def conform(frame: pl.DataFrame, source: Source, key: bytes, headers: dict[str, 
         if column.compose and column.name in frame.columns:
             joined = pl.concat_str([cleaned(c).fill_null("") for c in column.compose])
             frame = frame.with_columns(pl.coalesce(cleaned(column.name), pl.when(joined != "").then(joined)).alias(column.name))
+    frame = prepared(frame, source.staged_columns)
     typed = {c.name: type_column(c, headers.get(c.name) or c.label, key) for c in source.staged_columns}
     exprs = [p for t in typed.values() for p in t.problems]
     # a line that decodes as neither UTF-8 nor GBK has one problem, its encoding: its cells are not read at all

@@ -10,11 +10,11 @@ import polars as pl
 import pytest
 
 from pipelines.contract import Column, load_sources
-from pipelines.ingestion import ingest_source, sources_of, type_column
+from pipelines.ingestion import ingest_source, prepared, sources_of, type_column
 
 
 def typed(column: Column, cells: list[str | None]) -> list:
-    frame = pl.DataFrame({column.name: cells}, schema={column.name: pl.String})
+    frame = prepared(pl.DataFrame({column.name: cells}, schema={column.name: pl.String}), [column])
     return frame.select(type_column(column, column.name, b"test").value.alias("v"))["v"].to_list()
 
 
@@ -59,7 +59,7 @@ def test_codes_excel_stored_as_numbers(cell, value):
 
 def test_a_code_in_scientific_notation_is_named_as_damaged_by_excel():
     column = Column("region_code", "code", key=True, aliases=("区划代码",))
-    frame = pl.DataFrame({"region_code": ["4.50702E+11"]})
+    frame = prepared(pl.DataFrame({"region_code": ["4.50702E+11"]}), [column])
     problems = frame.select(pl.concat_list(type_column(column, "区划代码", b"k").problems).list.drop_nulls())
     [[problem]] = problems.to_series().to_list()
     assert (problem["rule"], problem["outcome"]) == ("excel_damaged", "row")
