@@ -25,7 +25,7 @@ staff AS (
     SELECT "机构代码" AS facility_id, "年份"::INTEGER AS year,
            count(*) FILTER (WHERE "人员类别" IN ('执业医师', '执业助理医师')) AS physicians,
            count(*) FILTER (WHERE "人员类别" = '注册护士') AS nurses,
-           count(*) FILTER (WHERE "人员类别" IN ('执业医师', '执业助理医师') AND "执业范围" = '全科医学') AS gps
+           count(*) FILTER (WHERE "人员类别" IN ('执业医师', '执业助理医师') AND "专业" = '全科医学') AS gps  -- the generator writes the one-word specialty (专业)
     FROM read_csv('{inbox}/staff*.csv', all_varchar = true)
     GROUP BY ALL
 ),
