@@ -186,20 +186,16 @@ def prepared(frame: pl.DataFrame, columns: list[Column]) -> pl.DataFrame:
     frame = frame.with_columns([
         as_number(pl.col(REPORTED.format(c.name)).str.replace(r"年度?$", "") if c.type == "year" else pl.col(REPORTED.format(c.name)))
         .alias(NUMBER.format(c.name)) for c in numeric])
-    keys = [c.name for c in columns if _is_text_key(c)]
-    frame = frame.with_columns([identifier(pl.col(REPORTED.format(n))).alias(IDENT.format(n)) for n in keys])
-    frame = frame.with_columns([excel_damaged(pl.col(IDENT.format(n))).alias(ID_DAMAGED.format(n)) for n in keys])
     personal = [c.name for c in columns if c.personal == "pseudonymise"]
-    if personal:
-        # a final x is the check character X
-        frame = frame.with_columns([identifier(pl.col(REPORTED.format(n))).str.to_uppercase().alias(IDENT.format(n)) for n in personal])
-        frame = frame.with_columns([
-            e for n in personal for e in (
-                (id_check_passes(pl.col(IDENT.format(n))) | pl.col(IDENT.format(n)).str.contains(r"^\d{15}$")).alias(ID_VALID.format(n)),
-                excel_damaged(pl.col(IDENT.format(n))).alias(ID_DAMAGED.format(n)),
-            )
-        ])
-    return frame
+    keys = [c.name for c in columns if _is_text_key(c)]
+    frame = frame.with_columns(
+        # an ID number's final x is the check character X
+        [identifier(pl.col(REPORTED.format(n))).str.to_uppercase().alias(IDENT.format(n)) for n in personal]
+        + [identifier(pl.col(REPORTED.format(n))).alias(IDENT.format(n)) for n in keys])
+    return frame.with_columns(
+        [excel_damaged(pl.col(IDENT.format(n))).alias(ID_DAMAGED.format(n)) for n in personal + keys]
+        + [(id_check_passes(pl.col(IDENT.format(n))) | pl.col(IDENT.format(n)).str.contains(r"^\d{15}$")).alias(ID_VALID.format(n))
+           for n in personal])
 
 
 def as_number(text: pl.Expr) -> pl.Expr:
@@ -351,7 +347,7 @@ def type_column(column: Column, header: str, key: bytes) -> TypedColumn:
         problems.append(pl.when(text.is_not_null() & value.is_null() & ~damaged).then(
             problem("type", column, header, raw, bad, expected_zh=expected["zh"], expected_en=expected["en"])))
         return TypedColumn(value, problems)
-    if kind in ("integer", "year", "decimal"):
+    if kind in NUMERIC:
         number = pl.col(NUMBER.format(name))
         value = number if kind == "decimal" else as_whole(number, POLARS_TYPE[kind])
         problems.append(pl.when(text.is_not_null() & value.is_null()).then(

@@ -36,6 +36,7 @@ class Model:
     table: str
     path: Path
     description: str
+    select: str  # the SELECT the table is built from
     reads: frozenset[str]  # "schema.table" of every table the model reads
     unqualified: frozenset[str]  # tables named without a schema (a temp table): a test refuses them
 
@@ -122,9 +123,10 @@ def load_model(path: Path) -> Model:
     built = [f"{m.group(1)}.{m.group(2)}" for m in creates]
     if built != [f"{schema}.{table}"]:
         raise ValueError(f"{path}: a model builds exactly {schema}.{table}; it builds {built or 'nothing'}")
-    reads, unqualified = references(creates[0].group(3), table_macros())
+    select = creates[0].group(3)
+    reads, unqualified = references(select, table_macros())
     comments = {(s, t): text.replace("''", "'") for s, t, text in _TABLE_COMMENT.findall(sql)}
-    return Model(schema=schema, table=table, path=path, description=comments.get((schema, table), ""),
+    return Model(schema=schema, table=table, path=path, description=comments.get((schema, table), ""), select=select,
                  reads=frozenset(reads - {f"{schema}.{table}"}), unqualified=frozenset(unqualified))
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from pipelines.assets.models import SHARED_RAW_TABLES, table_key
 from pipelines.definitions import defs
-from pipelines.lineage import MODEL_SCHEMAS, _CREATE, _statements, _strip_comments, load_model, load_models, references
+from pipelines.lineage import MODEL_SCHEMAS, load_model, load_models, references
 from pipelines.resources import load_macros
 from pipelines.settings import SQL_DIR
 
@@ -62,9 +62,7 @@ def test_a_model_reading_a_table_it_does_not_name_is_refused(tmp_path):
 
 def _scanned(con, model) -> set[str]:
     """The tables DuckDB's physical plan of the model scans (macros expanded, nothing guessed)."""
-    [select] = [m.group(3) for s in _statements(model.path.read_text(encoding="utf-8"))
-                if (m := _CREATE.match(_strip_comments(s)))]
-    plan = json.loads(con.execute("EXPLAIN (FORMAT JSON) " + select).fetchall()[0][1])
+    plan = json.loads(con.execute("EXPLAIN (FORMAT JSON) " + model.select).fetchall()[0][1])
     found = set()
 
     def walk(node):

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import ast
 import re
-from pathlib import Path
 
-import duckdb
 import pytest
 
-from pipelines.catalog import COMPARATORS, CONDITION_COMPARATORS, DIRECTIONS
 from conftest import model_connection
+from pipelines.catalog import COMPARATORS, CONDITION_COMPARATORS, DIRECTIONS
 from pipelines.settings import REPO_ROOT, SQL_DIR
 from pipelines.norm_judgement import evaluate_norms
 
