@@ -11,6 +11,7 @@ import polars as pl
 from pipelines.config import CONFIG_TABLES, config_frames
 from pipelines.metadata import markdown_table
 from pipelines.resources import Warehouse
+from pipelines.versions import frame_version, record
 
 
 @dg.multi_asset(
@@ -29,6 +30,7 @@ def config_tables(context: dg.AssetExecutionContext, warehouse: Warehouse):
         for table, frame in frames.items():
             con.execute(f"CREATE OR REPLACE TABLE config.{table} AS SELECT * FROM frame")
             con.execute(f"COMMENT ON TABLE config.{table} IS '{CONFIG_TABLES[table]}'")
+            record(con, f"config.{table}", frame_version(frame))
     norms = frames["norms"]
     per_plan = norms.group_by("plan_id").agg(pl.len().alias("rows")).sort("plan_id")
     for table, frame in frames.items():

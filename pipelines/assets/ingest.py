@@ -12,6 +12,7 @@ from pipelines.assets.receipts import write_structural_receipts
 from pipelines.metadata import markdown_table
 from pipelines.resources import Warehouse
 from pipelines.settings import REFERENCE_DIR
+from pipelines.versions import frame_version, inputs_version, record
 
 CODE_LISTS = sorted(p.stem for p in REFERENCE_DIR.glob("*.csv") if not p.stem.startswith("regions_"))
 
@@ -30,6 +31,7 @@ def reference_code_lists(context: dg.AssetExecutionContext, warehouse: Warehouse
         for name in CODE_LISTS:
             frame = pl.DataFrame(read_code_list(name))
             con.execute(f"CREATE OR REPLACE TABLE ref.{name} AS SELECT * FROM frame")
+            record(con, f"ref.{name}", frame_version(frame))
             yield dg.MaterializeResult(asset_key=["ref", name], metadata={"dagster/row_count": frame.height})
 
 def _file_table(files) -> dg.MetadataValue:
@@ -163,6 +165,9 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
             con.execute("DELETE FROM raw.left_out_rows WHERE source = ? AND NOT list_contains(?, file)",
                         [source.name, ingested.reused])
             con.execute("INSERT INTO raw.left_out_rows BY NAME SELECT * FROM left_out")
+            # The raw table's version: the files it was typed from, and how they were typed
+            files_typed = "\n".join(sorted(f"{f.file}\t{f.sha256}" for f in ingested.files))
+            record(con, f"raw.{source.name}", inputs_version(con, [], own=f"{fingerprint}\n{files_typed}"))
             rows, rows_with_problems = con.execute(
                 f"SELECT count(*), count(*) FILTER (WHERE len(_problems) > 0) FROM raw.{source.name}"
             ).fetchall()[0]

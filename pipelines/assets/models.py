@@ -4,6 +4,7 @@ Nothing here names a model. The asset's dependencies are the tables its SQL read
 them with DuckDB's own parser), its description is the model's COMMENT ON TABLE, its group is its layer
 (intermediate, staging, marts). A table written by Python (raw, ref, config, the Great Expectations results)
 is an asset of the same [schema, table] key, so the lineage graph runs from the inbox to the marts unbroken.
+A model whose inputs are unchanged since the last build is kept, not rebuilt (pipelines/versions.py).
 """
 
 import dagster as dg
@@ -11,6 +12,7 @@ import dagster as dg
 from pipelines.lineage import LAYER_GROUPS, Model, load_models
 from pipelines.metadata import table_metadata
 from pipelines.resources import Warehouse, run_sql
+from pipelines.versions import inputs_version, is_current, kept_message, record, upstream_tables
 
 # Tables every ingest asset appends its files' rows to: a model reading them depends on all of them.
 SHARED_RAW_TABLES = ("raw.input_files", "raw.left_out_rows")
@@ -39,9 +41,15 @@ def build_model_asset(model: Model, raw_keys: list[dg.AssetKey]) -> dg.AssetsDef
     )
     def model_asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect(context.run.run_id) as con:
-            run_sql(con, model.file)
+            version = inputs_version(con, upstream_tables(context))
+            kept = is_current(con, model.name, version)
+            if kept:
+                context.log.info(kept_message(model.name))
+            else:
+                run_sql(con, model.file)
+                record(con, model.name, version)
             metadata = table_metadata(con, model.name)
-        return dg.MaterializeResult(metadata=metadata)
+        return dg.MaterializeResult(metadata={**metadata, "kept": kept}, data_version=dg.DataVersion(version[:16]))
 
     return model_asset
 

@@ -17,9 +17,22 @@ from pipelines.data_quality_review import evaluate_data_quality_review
 from pipelines.norm_judgement import evaluate_norms
 from pipelines.quality import apply_quality_suite, load_quality_suite
 from pipelines.resources import Warehouse
+from pipelines.versions import inputs_version, is_current, kept_message, record, upstream_tables
 
 # One norm suite per plan: a new plan's YAML file brings its suite (and its check) with it.
 PLANS = sorted(plan["plan_id"] for plan in load_catalog().plans)
+
+
+def unless_current(context: dg.AssetExecutionContext, con, table: str, validate) -> tuple[bool, str, object]:
+    """Run a suite (validate()) into `table` unless its inputs are unchanged since the last build (then the table
+    is kept, pipelines/versions.py). Returns whether it was kept, the version, and what validate() returned."""
+    version = inputs_version(con, upstream_tables(context))
+    if is_current(con, table, version):
+        context.log.info(kept_message(table))
+        return True, version, None
+    found = validate()
+    record(con, table, version)
+    return False, version, found
 
 
 def build_validated_asset(source: Source) -> dg.AssetsDefinition:
@@ -40,19 +53,22 @@ def build_validated_asset(source: Source) -> dg.AssetsDefinition:
         ),
     )
     def validated_asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-        with warehouse.connect(context.run.run_id) as con:
+        def validate() -> list:
             con.execute(f"CREATE OR REPLACE TABLE {validated} AS FROM {checked}")
-            started = time.perf_counter()
             failures = apply_quality_suite(con, source.name, validated, warehouse.docs_dir)
-            seconds = time.perf_counter() - started
             con.execute(f"COMMENT ON TABLE {validated} IS '{source.name_zh}（已检查） {checked} with the problems "
                         f"of expectations/quality/{source.name}.yaml added to each row'")
+            return failures
+
+        with warehouse.connect(context.run.run_id) as con:
+            started = time.perf_counter()
+            kept, version, failures = unless_current(context, con, validated, validate)
+            seconds = time.perf_counter() - started
             rows = con.execute(f"SELECT count(*) FROM {validated}").fetchall()[0][0]
-        return dg.MaterializeResult(metadata={
-            "dagster/row_count": rows,
-            "quality_rule_failures": dg.MetadataValue.json(failures),
-            "quality_validation_seconds": round(seconds, 3),
-        })
+        metadata = {"dagster/row_count": rows, "kept": kept, "quality_validation_seconds": round(seconds, 3)}
+        if not kept:
+            metadata["quality_rule_failures"] = dg.MetadataValue.json(failures)
+        return dg.MaterializeResult(metadata=metadata, data_version=dg.DataVersion(version[:16]))
 
     return validated_asset
 
@@ -73,8 +89,11 @@ def norms_not_met(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg
     intermediate.norms_not_met, and marts.norm_results says met, not_met or not_evaluable. A norm not met is a
     finding to act on; it never stops the run."""
     with warehouse.connect(context.run.run_id) as con:
-        found = evaluate_norms(con, PLANS, warehouse.docs_dir)
-    return dg.MaterializeResult(metadata={"dagster/row_count": found, "plans": len(PLANS)})
+        kept, version, _ = unless_current(context, con, "intermediate.norms_not_met",
+                                          lambda: evaluate_norms(con, PLANS, warehouse.docs_dir))
+        found = con.execute("SELECT count(*) FROM intermediate.norms_not_met").fetchall()[0][0]
+    return dg.MaterializeResult(metadata={"dagster/row_count": found, "plans": len(PLANS), "kept": kept},
+                                data_version=dg.DataVersion(version[:16]))
 
 
 @dg.asset(
@@ -90,5 +109,8 @@ def dqr_failed(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Ma
     with its limits (expectations/quality/data_quality_review.yaml); those outside go to intermediate.dqr_failed
     and become the flags of marts.data_quality_flags. Flags never drop data."""
     with warehouse.connect(context.run.run_id) as con:
-        found = evaluate_data_quality_review(con, warehouse.docs_dir)
-    return dg.MaterializeResult(metadata={"dagster/row_count": found})
+        kept, version, _ = unless_current(context, con, "intermediate.dqr_failed",
+                                          lambda: evaluate_data_quality_review(con, warehouse.docs_dir))
+        found = con.execute("SELECT count(*) FROM intermediate.dqr_failed").fetchall()[0][0]
+    return dg.MaterializeResult(metadata={"dagster/row_count": found, "kept": kept},
+                                data_version=dg.DataVersion(version[:16]))

@@ -1,0 +1,96 @@
+"""Incremental rebuild (增量重建): a table whose inputs have not changed since the last build is kept, not rebuilt.
+
+A table's version is a hash of what it is built from:
+- a raw table: the contents of its inbox files and the typing fingerprint (pipelines.ingestion);
+- a code list or config table: its own rows, as loaded this run;
+- any other table: the project's code and rules (pipelines/, sql/, expectations/, data/reference/) and the
+  versions of the tables its asset depends on.
+So a changed file changes its source's raw table and, through the dependencies, exactly the tables downstream
+of it; a changed rule or model rebuilds everything. Versions are kept in the warehouse file itself
+(config.table_versions), beside the tables they describe: a failed run's build is thrown away with its
+versions, and a damaged warehouse set aside takes its versions with it, so the next run rebuilds from scratch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from typing import Iterable
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from pipelines.settings import EXPECTATIONS_DIR, REFERENCE_DIR, REPO_ROOT, SQL_DIR
+
+VERSIONS_TABLE = "config.table_versions"
+VERSIONS_DDL = (
+    f"CREATE TABLE IF NOT EXISTS {VERSIONS_TABLE} (table_name VARCHAR PRIMARY KEY, version VARCHAR NOT NULL)"
+)
+VERSIONS_COMMENT = (
+    f"COMMENT ON TABLE {VERSIONS_TABLE} IS '表版本 The version of the inputs each table was last built from: a "
+    "table whose inputs have the same version in the next run is kept, not rebuilt (pipelines/versions.py)'"
+)
+# What shapes the tables besides the data: the code, the rules and code lists, and the pinned libraries.
+CODE_PATHS = (REPO_ROOT / "pipelines", SQL_DIR, EXPECTATIONS_DIR, REFERENCE_DIR, REPO_ROOT / "pyproject.toml")
+
+
+@cache
+def code_version() -> str:
+    """A hash of every file of the code and rules that shape the tables (Python, SQL, YAML, code lists, pins)."""
+    digest = hashlib.sha256()
+    for root in CODE_PATHS:
+        files = [root] if root.is_file() else root.rglob("*")
+        for path in sorted(p for p in files if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(str(path.relative_to(REPO_ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def frame_version(frame: pl.DataFrame) -> str:
+    """The version of a table written from a frame: a hash of its schema and rows."""
+    digest = hashlib.sha256(str(frame.schema).encode())
+    digest.update(frame.hash_rows(seed=0).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def table_name(key: dg.AssetKey) -> str:
+    return ".".join(key.path)
+
+
+def recorded(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    con.execute(VERSIONS_DDL)
+    return dict(con.execute(f"SELECT table_name, version FROM {VERSIONS_TABLE}").fetchall())
+
+
+def inputs_version(con: duckdb.DuckDBPyConnection, upstream: Iterable[str], own: str = "") -> str:
+    """The version a table built now would have: the code, anything of its own, and its inputs' versions.
+    An input never built (or built before versions were kept) makes the version new, so the table is rebuilt."""
+    versions = recorded(con)
+    digest = hashlib.sha256(f"{code_version()}\0{own}".encode())
+    for table in sorted(set(upstream)):
+        digest.update(f"\0{table}={versions.get(table, 'absent')}".encode())
+    return digest.hexdigest()
+
+
+def is_current(con: duckdb.DuckDBPyConnection, table: str, version: str) -> bool:
+    """The table exists and was built from inputs of this version."""
+    schema, name = table.split(".")
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()"
+        " AND schema_name = ? AND table_name = ?", [schema, name]).fetchall()[0][0]
+    return bool(exists) and recorded(con).get(table) == version
+
+
+def record(con: duckdb.DuckDBPyConnection, table: str, version: str) -> None:
+    con.execute(VERSIONS_DDL)
+    con.execute(f"INSERT OR REPLACE INTO {VERSIONS_TABLE} VALUES (?, ?)", [table, version])
+    con.execute(VERSIONS_COMMENT)
+
+
+def upstream_tables(context: dg.AssetExecutionContext) -> list[str]:
+    """The tables the running asset is built from: its asset dependencies, as table names."""
+    return [table_name(key) for key in context.assets_def.asset_deps[context.asset_key]]
+
+
+def kept_message(table: str) -> str:
+    return f"{table} 的输入自上次构建以来未变，保留原表，未重建。 The inputs of {table} are unchanged since the last build: the table is kept, not rebuilt."
