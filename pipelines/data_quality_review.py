@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.gx import failing_rows
+from pipelines.gx import failing_rows, insert_rowids
 
 DQR_CHECKS = ("completeness", "consistency_over_time", "outliers", "related_figures")
 
@@ -34,8 +34,7 @@ def evaluate_data_quality_review(con: duckdb.DuckDBPyConnection, docs_dir: Path)
     )
     con.execute("CREATE OR REPLACE TABLE intermediate.dqr_failed (_rowid BIGINT)")
     rowids = sorted({r for rows in failing for r in rows})
-    if rowids:
-        con.executemany("INSERT INTO intermediate.dqr_failed VALUES (?)", [(r,) for r in rowids])
+    insert_rowids(con, "intermediate.dqr_failed", rowids)
     con.execute("COMMENT ON TABLE intermediate.dqr_failed IS '超出界限的统计量 The statistics of "
                 "intermediate.dqr_statistics Great Expectations found outside their limits (by rowid)'")
     return len(rowids)

@@ -73,3 +73,10 @@ def failing_rows(con: duckdb.DuckDBPyConnection, select: str, name: str, expecta
     for r in result.results:
         failures[r.expectation_config.meta["position"]] = [int(rowids[i]) for i in (r.result.get("unexpected_index_list") or [])]
     return frame.set_index("_rowid"), failures
+
+
+def insert_rowids(con: duckdb.DuckDBPyConnection, table: str, rowids: list[int]) -> None:
+    """Append row ids to a one-column table in one statement (executemany runs one statement per row: 31 s for
+    the 46,000 statistics outside their limits at national scale)."""
+    if rowids:
+        con.execute(f"INSERT INTO {table} SELECT unnest(?::BIGINT[])", [rowids])

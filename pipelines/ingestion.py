@@ -383,6 +383,10 @@ def hide_id_numbers(frame: pl.DataFrame, source: Source, key: bytes) -> pl.DataF
     for column in source.staged_columns:
         if column.personal or POLARS_TYPE.get(column.type) != pl.String or column.code_list:
             continue
+        # One scan for 17 digits first (spaces allowed, as identifier() removes them): the full check is costly
+        # and almost every column has no such value.
+        if not frame.select(pl.col(column.name).str.contains(r"(?:\d\s*){17}").any()).item():
+            continue
         ident = identifier(pl.col(column.name)).str.to_uppercase()
         looks = id_check_passes(ident).fill_null(False)
         if frame.select(looks.any()).item():

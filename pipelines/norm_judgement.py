@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.gx import failing_rows
+from pipelines.gx import failing_rows, insert_rowids
 
 
 def norm_expectation(norm_id: str) -> tuple[str, dict]:
@@ -38,8 +38,7 @@ def evaluate_norms(con: duckdb.DuckDBPyConnection, plan_ids: list[str], docs_dir
             docs_dir,
         )
         rowids = sorted({r for rows in failing for r in rows})
-        if rowids:
-            con.executemany("INSERT INTO intermediate.norms_not_met VALUES (?)", [(r,) for r in rowids])
+        insert_rowids(con, "intermediate.norms_not_met", rowids)
     con.execute("COMMENT ON TABLE intermediate.norms_not_met IS '未达标的待评价行 The rows of "
                 "intermediate.norm_candidates a Great Expectations norm suite found not met (by rowid)'")
     return con.execute("SELECT count(*) FROM intermediate.norms_not_met").fetchall()[0][0]

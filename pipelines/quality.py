@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import yaml
 
 from pipelines.gx import failing_rows
@@ -128,12 +129,16 @@ def _duplicates(con, checked: str, rule: QualityRule) -> list[tuple]:
     keys = ", ".join(rule.unique)
     fields = ", ".join([*sorted(rule.placeholders - {"first_seen"} - set(rule.derived)),
                         *(f"({expr}) AS {name}" for name, expr in rule.derived.items())])
+    filled = " AND ".join(f"{k} IS NOT NULL" for k in rule.unique)
+    # The window runs only on the rows whose key is given more than once (a grouping finds those keys first):
+    # over every row it took 8 s for the 15.9 M national staff rows.
     rows = _records(con, f"""
+        WITH repeated AS (SELECT {keys} FROM {checked} WHERE {filled} GROUP BY ALL HAVING count(*) > 1)
         SELECT _rowid, first_seen, {fields} FROM (
             SELECT c.rowid AS _rowid, c.*, row_number() OVER w AS _nth,
                    first_value(c._file || ' row ' || c._row) OVER w AS first_seen
             FROM {checked} AS c
-            WHERE {" AND ".join(f"{k} IS NOT NULL" for k in rule.unique)}
+            JOIN repeated USING ({keys})
             WINDOW w AS (PARTITION BY {keys} ORDER BY c._file, c._row)
         ) WHERE _nth > 1""")
     return [_problem(rule, row.pop("_rowid"), row) for row in rows]
@@ -191,8 +196,9 @@ def _add_problems(con, checked: str, problems: list[tuple]) -> None:
         return
     con.execute("CREATE OR REPLACE TEMP TABLE quality_problems (_rowid BIGINT, seq INTEGER, col VARCHAR, rule VARCHAR,"
                 " outcome VARCHAR, zh VARCHAR, en VARCHAR, fix_zh VARCHAR, fix_en VARCHAR)")
-    con.executemany("INSERT INTO quality_problems VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(rowid, seq, *rest) for seq, (rowid, *rest) in enumerate(problems)])
+    found = pl.DataFrame([(rowid, seq, *rest) for seq, (rowid, *rest) in enumerate(problems)], orient="row",
+                         schema=["_rowid", "seq", "col", "rule", "outcome", "zh", "en", "fix_zh", "fix_en"])
+    con.execute("INSERT INTO quality_problems SELECT * FROM found")  # one statement, not one per problem
     # Cells first: updating the list of problems may move rows (and their rowid), updating a value does not.
     cells = con.execute("SELECT DISTINCT col FROM quality_problems WHERE outcome = 'cell'").fetchall()
     for (column,) in cells:

@@ -25,18 +25,25 @@ indicators AS (
     FROM marts.indicators
     WHERE level = 'region'
 ),
+-- Every indicator for townships, counties and prefectures; a village only the indicators judged on villages.
+-- Two products, not one join on "not a village or a village indicator": that condition was tested on every
+-- village × every indicator (261 million pairs at national scale) to keep a few.
+pairs AS (
+    SELECT ry.*, i.* FROM (FROM region_years WHERE level <> 'village') AS ry CROSS JOIN indicators AS i
+    UNION ALL
+    SELECT ry.*, i.* FROM (FROM region_years WHERE level = 'village') AS ry
+    CROSS JOIN (FROM indicators WHERE indicator_code IN (SELECT indicator_code FROM village_indicators)) AS i
+),
 computed AS (
-    SELECT ry.region_code, ry.level, ry.year, i.indicator_code, i.unit, i.unit_multiplier, i.is_count,
-           CASE WHEN i.is_zero_when_absent THEN coalesce(num.value, 0) ELSE num.value END AS numerator,
-           CASE WHEN i.denominator_measure IN (SELECT measure FROM marts.measures WHERE zero_when_absent)
+    SELECT p.region_code, p.level, p.year, p.indicator_code, p.unit, p.unit_multiplier, p.is_count,
+           CASE WHEN p.is_zero_when_absent THEN coalesce(num.value, 0) ELSE num.value END AS numerator,
+           CASE WHEN p.denominator_measure IN (SELECT measure FROM marts.measures WHERE zero_when_absent)
                 THEN coalesce(den.value, 0) ELSE den.value END AS denominator
-    FROM region_years AS ry
-    JOIN indicators AS i
-      ON ry.level <> 'village' OR i.indicator_code IN (SELECT indicator_code FROM village_indicators)
+    FROM pairs AS p
     LEFT JOIN staging.region_measures AS num
-      ON num.region_code = ry.region_code AND num.year = ry.year AND num.measure = i.numerator_measure
+      ON num.region_code = p.region_code AND num.year = p.year AND num.measure = p.numerator_measure
     LEFT JOIN staging.region_measures AS den
-      ON den.region_code = ry.region_code AND den.year = ry.year AND den.measure = i.denominator_measure
+      ON den.region_code = p.region_code AND den.year = p.year AND den.measure = p.denominator_measure
 )
 SELECT
     c.region_code, c.level, c.year, c.indicator_code, c.numerator, c.denominator,
