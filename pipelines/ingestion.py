@@ -11,9 +11,11 @@ staging), a doubtful but usable figure is kept (`flag`). Problems that make a wh
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import string
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -561,21 +563,29 @@ def ingest_source(inbox: Path, source: Source, key: bytes, previous: dict[str, F
             f"{'、'.join(source.file_names)} (no file for the required source '{source.name}' in {inbox}: a file "
             f"name must contain '{source.name}' or one of {', '.join(source.file_names)}; .csv, .xlsx, .xls or .parquet)."
         )
-    for path in paths:
+
+    def read_one(path: Path) -> tuple[FileReport, list[pl.DataFrame], list[pl.DataFrame], bool]:
         data = read_settled(path)
         sha256 = hashlib.sha256(data).hexdigest()
         if path.name in previous and previous[path.name].sha256 == sha256:
-            reports.append(previous[path.name])
-            reused.append(path.name)
-            continue
+            return previous[path.name], [], [], True
         report = FileReport(
             source=source.name, file=path.name, sha256=sha256, bytes=len(data), format=path.suffix.lower().lstrip("."),
         )
-        reports.append(report)
         sheets, left, report.errors = read_file(path, data, source, key, report)
-        frames += sheets
-        left_out += left
-        errors += report.errors
+        return report, sheets, left, False
+
+    # Files are typed one per core at a time: Polars releases the GIL while it computes, so one file's
+    # Python (header detection, row classification) overlaps another's typing. Results keep the inbox order.
+    with ThreadPoolExecutor(max_workers=max(1, min(len(paths), os.cpu_count() or 1))) as pool:
+        for report, sheets, left, was_reused in pool.map(read_one, paths):
+            reports.append(report)
+            if was_reused:
+                reused.append(report.file)
+                continue
+            frames += sheets
+            left_out += left
+            errors += report.errors
     frame = pl.concat(frames, how="vertical") if frames else empty_frame(source)
     left = pl.concat(left_out) if left_out else pl.DataFrame(schema=LEFT_OUT_SCHEMA)
     return Ingested(frame=frame, files=reports, structural_errors=errors, reused=reused, left_out=left)
