@@ -103,6 +103,7 @@ pooled AS (
       ON p.region_code = v.region_code AND p.indicator_code = v.indicator_code
      AND p.year BETWEEN v.year - (SELECT pool_years FROM config.tracking) + 1 AND v.year
     WHERE list_contains((SELECT rare_event_indicators FROM config.tracking), v.indicator_code)
+      AND v.region_code IN (SELECT region_code FROM region_units)
     GROUP BY v.region_code, v.year, v.indicator_code
 ),
 region_values AS (
@@ -113,6 +114,8 @@ region_values AS (
            CASE WHEN v.reason LIKE '分子分母覆盖%' THEN v.reason ELSE p.coverage_reason END AS coverage_reason
     FROM marts.indicator_values AS v
     LEFT JOIN pooled AS p USING (region_code, year, indicator_code)
+    -- only the regions a norm judges: the plans' jurisdictions, not the country
+    WHERE v.region_code IN (SELECT region_code FROM region_units)
 ),
 judged AS (
     SELECT
@@ -138,8 +141,10 @@ direction_trend AS (
            count(s.value) AS trend_years, regr_slope(s.value, s.year ORDER BY s.year) AS trend_slope
     FROM judged AS j
     JOIN (SELECT region_code AS unit_key, year, indicator_code, value FROM marts.indicator_values
+          WHERE region_code IN (SELECT region_code FROM judged WHERE facility_id IS NULL)
           UNION ALL
-          SELECT 'facility:' || facility_id, year, indicator_code, value FROM marts.facility_indicators) AS s
+          SELECT 'facility:' || facility_id, year, indicator_code, value FROM marts.facility_indicators
+          WHERE facility_id IN (SELECT facility_id FROM judged)) AS s
       ON s.unit_key = coalesce('facility:' || j.facility_id, j.region_code) AND s.indicator_code = j.indicator_code
      AND s.year BETWEEN j.year - (SELECT trend_max_years FROM config.tracking) + 1 AND j.year AND s.value IS NOT NULL
     WHERE is_direction(j.comparator)
