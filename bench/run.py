@@ -8,7 +8,8 @@ In one invocation, on the same generated inputs (bench/inputs/scale_<s>/, kept b
    event log (a step, an asset body or a check, runs from its STEP_START to its STEP_SUCCESS event);
 2. the floor: DuckDB alone reading the same files and computing the region indicators in one statement
    (bench/floor.sql), in a fresh process;
-3. a rerun after one prefecture's files changed.
+3. a rerun after one prefecture's files changed, on the warehouse the full run published: its wall time, each
+   step's time, and which tables were kept because their inputs had not changed (pipelines/versions.py).
 Results are printed as ratios to the floor and written to bench/results/<scale>.json.
 """
 
