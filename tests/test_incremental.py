@@ -114,3 +114,18 @@ def test_a_removed_file_takes_its_rows_with_it(tmp_path, monkeypatch):
         (f"王五: 公共卫生统计改由省里发布 (build {fingerprint})",)]
     assert table(published, "SELECT count(*) FROM raw.public_health") == [(0,)]
     assert table(published, "SELECT count(*) FROM marts.build_info WHERE source = 'public_health'") == [(0,)]
+
+
+def test_an_operator_can_force_every_table_to_be_rebuilt(monkeypatch):
+    from pipelines.versions import inputs_version, is_current, record
+
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA config")
+    con.execute("CREATE SCHEMA staging")
+    con.execute("CREATE TABLE staging.t AS SELECT 1 AS x")
+    version = inputs_version(con, ["raw.x"])
+    record(con, "staging.t", version)
+    assert is_current(con, "staging.t", version)
+    assert not is_current(con, "staging.t", inputs_version(con, ["raw.y"]))  # other inputs, another version
+    monkeypatch.setenv("HEALTH_REBUILD_ALL", "1")
+    assert not is_current(con, "staging.t", version)
