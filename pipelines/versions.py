@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 from functools import cache
-from typing import Iterable
+from typing import Callable, Iterable
 
 import dagster as dg
 import duckdb
@@ -97,5 +97,15 @@ def upstream_tables(context: dg.AssetExecutionContext) -> list[str]:
     return [table_name(key) for key in context.assets_def.asset_deps[context.asset_key]]
 
 
-def kept_message(table: str) -> str:
-    return f"{table} 的输入自上次构建以来未变，保留原表，未重建。 The inputs of {table} are unchanged since the last build: the table is kept, not rebuilt."
+def build_unless_current(context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, table: str,
+                         build: Callable[[], object]) -> tuple[bool, str, object]:
+    """Build `table` (build()) unless its inputs are unchanged since the last build: then the table is kept and
+    the run's log says so. Returns whether it was kept, its version, and what build() returned."""
+    version = inputs_version(con, upstream_tables(context))
+    if is_current(con, table, version):
+        context.log.info(f"{table} 的输入自上次构建以来未变，保留原表，未重建。 "
+                         f"The inputs of {table} are unchanged since the last build: the table is kept, not rebuilt.")
+        return True, version, None
+    built = build()
+    record(con, table, version)
+    return False, version, built

@@ -12,7 +12,7 @@ import dagster as dg
 from pipelines.lineage import LAYER_GROUPS, Model, load_models
 from pipelines.metadata import table_metadata
 from pipelines.resources import Warehouse, run_sql
-from pipelines.versions import inputs_version, is_current, kept_message, record, upstream_tables
+from pipelines.versions import build_unless_current
 
 # Tables every ingest asset appends its files' rows to: a model reading them depends on all of them.
 SHARED_RAW_TABLES = ("raw.input_files", "raw.left_out_rows")
@@ -41,13 +41,7 @@ def build_model_asset(model: Model, raw_keys: list[dg.AssetKey]) -> dg.AssetsDef
     )
     def model_asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect(context.run.run_id) as con:
-            version = inputs_version(con, upstream_tables(context))
-            kept = is_current(con, model.name, version)
-            if kept:
-                context.log.info(kept_message(model.name))
-            else:
-                run_sql(con, model.file)
-                record(con, model.name, version)
+            kept, version, _ = build_unless_current(context, con, model.name, lambda: run_sql(con, model.file))
             metadata = table_metadata(con, model.name)
         return dg.MaterializeResult(metadata={**metadata, "kept": kept}, data_version=dg.DataVersion(version[:16]))
 

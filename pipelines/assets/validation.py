@@ -17,22 +17,10 @@ from pipelines.data_quality_review import evaluate_data_quality_review
 from pipelines.norm_judgement import evaluate_norms
 from pipelines.quality import apply_quality_suite, load_quality_suite
 from pipelines.resources import Warehouse
-from pipelines.versions import inputs_version, is_current, kept_message, record, upstream_tables
+from pipelines.versions import build_unless_current
 
 # One norm suite per plan: a new plan's YAML file brings its suite (and its check) with it.
 PLANS = sorted(plan["plan_id"] for plan in load_catalog().plans)
-
-
-def unless_current(context: dg.AssetExecutionContext, con, table: str, validate) -> tuple[bool, str, object]:
-    """Run a suite (validate()) into `table` unless its inputs are unchanged since the last build (then the table
-    is kept, pipelines/versions.py). Returns whether it was kept, the version, and what validate() returned."""
-    version = inputs_version(con, upstream_tables(context))
-    if is_current(con, table, version):
-        context.log.info(kept_message(table))
-        return True, version, None
-    found = validate()
-    record(con, table, version)
-    return False, version, found
 
 
 def build_validated_asset(source: Source) -> dg.AssetsDefinition:
@@ -53,7 +41,7 @@ def build_validated_asset(source: Source) -> dg.AssetsDefinition:
         ),
     )
     def validated_asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-        def validate() -> list:
+        def validate(con) -> list:
             con.execute(f"CREATE OR REPLACE TABLE {validated} AS FROM {checked}")
             failures = apply_quality_suite(con, source.name, validated, warehouse.docs_dir)
             con.execute(f"COMMENT ON TABLE {validated} IS '{source.name_zh}（已检查） {checked} with the problems "
@@ -62,7 +50,7 @@ def build_validated_asset(source: Source) -> dg.AssetsDefinition:
 
         with warehouse.connect(context.run.run_id) as con:
             started = time.perf_counter()
-            kept, version, failures = unless_current(context, con, validated, validate)
+            kept, version, failures = build_unless_current(context, con, validated, lambda: validate(con))
             seconds = time.perf_counter() - started
             rows = con.execute(f"SELECT count(*) FROM {validated}").fetchall()[0][0]
         metadata = {"dagster/row_count": rows, "kept": kept, "quality_validation_seconds": round(seconds, 3)}
@@ -89,8 +77,8 @@ def norms_not_met(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg
     intermediate.norms_not_met, and marts.norm_results says met, not_met or not_evaluable. A norm not met is a
     finding to act on; it never stops the run."""
     with warehouse.connect(context.run.run_id) as con:
-        kept, version, _ = unless_current(context, con, "intermediate.norms_not_met",
-                                          lambda: evaluate_norms(con, PLANS, warehouse.docs_dir))
+        kept, version, _ = build_unless_current(context, con, "intermediate.norms_not_met",
+                                                lambda: evaluate_norms(con, PLANS, warehouse.docs_dir))
         found = con.execute("SELECT count(*) FROM intermediate.norms_not_met").fetchall()[0][0]
     return dg.MaterializeResult(metadata={"dagster/row_count": found, "plans": len(PLANS), "kept": kept},
                                 data_version=dg.DataVersion(version[:16]))
@@ -109,8 +97,8 @@ def dqr_failed(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Ma
     with its limits (expectations/quality/data_quality_review.yaml); those outside go to intermediate.dqr_failed
     and become the flags of marts.data_quality_flags. Flags never drop data."""
     with warehouse.connect(context.run.run_id) as con:
-        kept, version, _ = unless_current(context, con, "intermediate.dqr_failed",
-                                          lambda: evaluate_data_quality_review(con, warehouse.docs_dir))
+        kept, version, _ = build_unless_current(context, con, "intermediate.dqr_failed",
+                                                lambda: evaluate_data_quality_review(con, warehouse.docs_dir))
         found = con.execute("SELECT count(*) FROM intermediate.dqr_failed").fetchall()[0][0]
     return dg.MaterializeResult(metadata={"dagster/row_count": found, "kept": kept},
                                 data_version=dg.DataVersion(version[:16]))
