@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 from functools import cache
 from typing import Callable, Iterable
 
@@ -63,13 +64,18 @@ def recorded(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute(f"SELECT table_name, version FROM {VERSIONS_TABLE}").fetchall())
 
 
+# Stands for the version of an input that has none recorded (never built, built before versions were kept, or
+# written by an asset that records none): new in every process, so a table built from it is never kept.
+UNKNOWN_INPUT = secrets.token_hex(16)
+
+
 def inputs_version(con: duckdb.DuckDBPyConnection, upstream: Iterable[str], own: str = "") -> str:
     """The version a table built now would have: the code, anything of its own, and its inputs' versions.
-    An input never built (or built before versions were kept) makes the version new, so the table is rebuilt."""
+    An input without a recorded version makes the version new every run, so the table is rebuilt."""
     versions = recorded(con)
     digest = hashlib.sha256(f"{code_version()}\0{own}".encode())
     for table in sorted(set(upstream)):
-        digest.update(f"\0{table}={versions.get(table, 'absent')}".encode())
+        digest.update(f"\0{table}={versions.get(table, UNKNOWN_INPUT)}".encode())
     return digest.hexdigest()
 
 
@@ -92,20 +98,29 @@ def record(con: duckdb.DuckDBPyConnection, table: str, version: str) -> None:
     con.execute(VERSIONS_COMMENT)
 
 
+def replace_from_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Write `table` from a frame (a code list, a config table, the published profile), versioned by its rows."""
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM frame")
+    record(con, table, frame_version(frame))
+
+
 def upstream_tables(context: dg.AssetExecutionContext) -> list[str]:
     """The tables the running asset is built from: its asset dependencies, as table names."""
     return [table_name(key) for key in context.assets_def.asset_deps[context.asset_key]]
 
 
 def build_unless_current(context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, table: str,
-                         build: Callable[[], object]) -> tuple[bool, str, object]:
+                         build: Callable[[], object]) -> tuple[bool, dg.DataVersion, object]:
     """Build `table` (build()) unless its inputs are unchanged since the last build: then the table is kept and
-    the run's log says so. Returns whether it was kept, its version, and what build() returned."""
+    the run's log says so. Returns whether it was kept, its version as Dagster shows it, and what build()
+    returned."""
     version = inputs_version(con, upstream_tables(context))
-    if is_current(con, table, version):
+    kept = is_current(con, table, version)
+    if kept:
         context.log.info(f"{table} 的输入自上次构建以来未变，保留原表，未重建。 "
                          f"The inputs of {table} are unchanged since the last build: the table is kept, not rebuilt.")
-        return True, version, None
-    built = build()
-    record(con, table, version)
-    return False, version, built
+        built = None
+    else:
+        built = build()
+        record(con, table, version)
+    return kept, dg.DataVersion(version[:16]), built

@@ -11,7 +11,7 @@ import polars as pl
 from pipelines.config import CONFIG_TABLES, config_frames
 from pipelines.metadata import markdown_table
 from pipelines.resources import Warehouse
-from pipelines.versions import frame_version, record
+from pipelines.versions import replace_from_frame
 
 
 @dg.multi_asset(
@@ -28,9 +28,8 @@ def config_tables(context: dg.AssetExecutionContext, warehouse: Warehouse):
     frames = config_frames(context.run.run_id)
     with warehouse.connect(context.run.run_id) as con:
         for table, frame in frames.items():
-            con.execute(f"CREATE OR REPLACE TABLE config.{table} AS SELECT * FROM frame")
+            replace_from_frame(con, f"config.{table}", frame)
             con.execute(f"COMMENT ON TABLE config.{table} IS '{CONFIG_TABLES[table]}'")
-            record(con, f"config.{table}", frame_version(frame))
     norms = frames["norms"]
     per_plan = norms.group_by("plan_id").agg(pl.len().alias("rows")).sort("plan_id")
     for table, frame in frames.items():

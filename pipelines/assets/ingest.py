@@ -12,7 +12,7 @@ from pipelines.assets.receipts import write_structural_receipts
 from pipelines.metadata import markdown_table
 from pipelines.resources import Warehouse
 from pipelines.settings import REFERENCE_DIR
-from pipelines.versions import frame_version, inputs_version, record
+from pipelines.versions import inputs_version, record, replace_from_frame
 
 CODE_LISTS = sorted(p.stem for p in REFERENCE_DIR.glob("*.csv") if not p.stem.startswith("regions_"))
 
@@ -30,8 +30,7 @@ def reference_code_lists(context: dg.AssetExecutionContext, warehouse: Warehouse
     with warehouse.connect(context.run.run_id) as con:
         for name in CODE_LISTS:
             frame = pl.DataFrame(read_code_list(name))
-            con.execute(f"CREATE OR REPLACE TABLE ref.{name} AS SELECT * FROM frame")
-            record(con, f"ref.{name}", frame_version(frame))
+            replace_from_frame(con, f"ref.{name}", frame)
             yield dg.MaterializeResult(asset_key=["ref", name], metadata={"dagster/row_count": frame.height})
 
 def _file_table(files) -> dg.MetadataValue:

@@ -43,7 +43,7 @@ def build_model_asset(model: Model, raw_keys: list[dg.AssetKey]) -> dg.AssetsDef
         with warehouse.connect(context.run.run_id) as con:
             kept, version, _ = build_unless_current(context, con, model.name, lambda: run_sql(con, model.file))
             metadata = table_metadata(con, model.name)
-        return dg.MaterializeResult(metadata={**metadata, "kept": kept}, data_version=dg.DataVersion(version[:16]))
+        return dg.MaterializeResult(metadata={**metadata, "kept": kept}, data_version=version)
 
     return model_asset
 

@@ -11,7 +11,7 @@ from pipelines.release_guard import (
 )
 from pipelines.lineage import load_models
 from pipelines.resources import Warehouse
-from pipelines.versions import frame_version, record
+from pipelines.versions import replace_from_frame
 
 # Every mart, and what is written beside the warehouse: the published file waits for all of them.
 MARTS = [["marts", model.table] for model in load_models() if model.schema == "marts"]
@@ -26,10 +26,9 @@ def published_profile_asset(context: dg.AssetExecutionContext, warehouse: Wareho
     profile = (previous if previous is not None else pl.DataFrame(schema=PROFILE_SCHEMA)).with_columns(
         run_id=pl.lit(previous_run, dtype=pl.String))
     with warehouse.connect(context.run.run_id) as con:
-        con.execute("CREATE OR REPLACE TABLE intermediate.published_profile AS SELECT * FROM profile")
+        replace_from_frame(con, "intermediate.published_profile", profile)
         con.execute("COMMENT ON TABLE intermediate.published_profile IS '已发布构建概况 marts.release_profile of the "
                     "warehouse published before this run, with its run id'")
-        record(con, "intermediate.published_profile", frame_version(profile))
     return dg.MaterializeResult(metadata={"dagster/row_count": profile.height, "compared_with_run": previous_run or ""})
 
 

@@ -56,7 +56,7 @@ def build_validated_asset(source: Source) -> dg.AssetsDefinition:
         metadata = {"dagster/row_count": rows, "kept": kept, "quality_validation_seconds": round(seconds, 3)}
         if not kept:
             metadata["quality_rule_failures"] = dg.MetadataValue.json(failures)
-        return dg.MaterializeResult(metadata=metadata, data_version=dg.DataVersion(version[:16]))
+        return dg.MaterializeResult(metadata=metadata, data_version=version)
 
     return validated_asset
 
@@ -81,7 +81,7 @@ def norms_not_met(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg
                                                 lambda: evaluate_norms(con, PLANS, warehouse.docs_dir))
         found = con.execute("SELECT count(*) FROM intermediate.norms_not_met").fetchall()[0][0]
     return dg.MaterializeResult(metadata={"dagster/row_count": found, "plans": len(PLANS), "kept": kept},
-                                data_version=dg.DataVersion(version[:16]))
+                                data_version=version)
 
 
 @dg.asset(
@@ -101,4 +101,4 @@ def dqr_failed(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Ma
                                                 lambda: evaluate_data_quality_review(con, warehouse.docs_dir))
         found = con.execute("SELECT count(*) FROM intermediate.dqr_failed").fetchall()[0][0]
     return dg.MaterializeResult(metadata={"dagster/row_count": found, "kept": kept},
-                                data_version=dg.DataVersion(version[:16]))
+                                data_version=version)
