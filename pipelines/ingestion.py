@@ -266,6 +266,7 @@ def excel_damaged(text: pl.Expr) -> pl.Expr:
 
 
 def code_list_lookup(text: pl.Expr, column: Column) -> pl.Expr:
+    """The code of each cell (a list of codes for a multi-valued column's list of parts); null if none."""
     lookup = code_lookup(column.code_list)
 
     def find(value: str) -> str | None:
@@ -279,10 +280,15 @@ def code_list_lookup(text: pl.Expr, column: Column) -> pl.Expr:
 
     def to_codes(batch: pl.Series) -> pl.Series:
         # a code list has a handful of spellings: map each distinct value once, not every row
-        spellings = {v: find(v) for v in batch.drop_nulls().unique().to_list()}
+        values = batch.explode() if column.multi else batch
+        spellings = {v: find(v) for v in values.drop_nulls().unique().to_list()}
+        if column.multi:
+            # the lists mapped in one vectorised step: a lookup inside list.eval is called once per row
+            # (98,000 Python calls took 18 s on one 卫健统2表 file with 医师执业范围代码)
+            return batch.list.eval(pl.element().replace_strict(spellings, default=None, return_dtype=pl.String))
         return batch.replace_strict(spellings, default=None, return_dtype=pl.String)
 
-    return text.map_batches(to_codes, return_dtype=pl.String)
+    return text.map_batches(to_codes, return_dtype=pl.List(pl.String) if column.multi else pl.String)
 
 
 def pseudonymise(values: pl.Expr, key: bytes) -> pl.Expr:
@@ -321,7 +327,7 @@ def type_column(column: Column, header: str, key: bytes) -> TypedColumn:
     if column.code_list:
         if column.multi:
             parts = text.str.replace_all(MULTI_SEPARATORS, ";").str.split(";").list.eval(pl.element().str.strip_chars().filter(pl.element().str.strip_chars() != ""))
-            mapped = parts.list.eval(code_list_lookup(pl.element(), column))
+            mapped = code_list_lookup(parts, column)
             unknown = mapped.list.eval(pl.element().is_null()).list.any()
             problems.append(pl.when(text.is_not_null() & unknown).then(
                 problem("code_list", column, header, raw, "cell", code_list=column.code_list)))
