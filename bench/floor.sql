@@ -21,12 +21,22 @@ stats AS (
     SELECT "机构代码" AS facility_id, "年份"::INTEGER AS year, "床位数"::BIGINT AS beds, "救护车数"::BIGINT AS ambulances
     FROM read_csv('{inbox}/facility_stats*.csv', all_varchar = true)
 ),
-staff AS (
+-- Staff rolls come as tidy exports (staff_*.csv: 人员类别, 专业 as words) and as the workforce form
+-- (卫健统2表_<group>_<year>.csv: a title row, the form's codes, the year in the file name).
+staff_people AS (
     SELECT "机构代码" AS facility_id, "年份"::INTEGER AS year,
-           count(*) FILTER (WHERE "人员类别" IN ('执业医师', '执业助理医师')) AS physicians,
-           count(*) FILTER (WHERE "人员类别" = '注册护士') AS nurses,
-           count(*) FILTER (WHERE "人员类别" IN ('执业医师', '执业助理医师') AND "专业" = '全科医学') AS gps  -- the generator writes the one-word specialty (专业)
+           "人员类别" IN ('执业医师', '执业助理医师') AS physician, "人员类别" = '注册护士' AS nurse,
+           "专业" = '全科医学' AS gp_scope  -- the generator writes the one-word specialty (专业)
     FROM read_csv('{inbox}/staff*.csv', all_varchar = true)
+    UNION ALL
+    SELECT "机构编码", regexp_extract(filename, '_(\d{4})\.csv$', 1)::INTEGER,
+           "从事专业类别代码" IN ('11', '12'), "从事专业类别代码" = '21', "医师执业范围代码" = '21'
+    FROM read_csv('{inbox}/卫健统2表_*.csv', all_varchar = true, skip = 1, filename = true)
+),
+staff AS (
+    SELECT facility_id, year, count(*) FILTER (WHERE physician) AS physicians, count(*) FILTER (WHERE nurse) AS nurses,
+           count(*) FILTER (WHERE physician AND gp_scope) AS gps
+    FROM staff_people
     GROUP BY ALL
 ),
 by_facility AS (

@@ -41,3 +41,23 @@ def names(rng: np.random.Generator, n: int, suffix: str) -> np.ndarray:
 def id_number(body: pl.Expr) -> pl.Expr:
     """An 18-character ID number: the 17 digits of `body` and their GB 11643 check character."""
     return pl.concat_str(body, id_check_character(body))
+
+
+# --- the workforce form (卫健统2表) ---------------------------------------------------------------------
+# The people of the tidy files as the survey form has them. The mapping keeps every count: a physician's
+# one-word specialty becomes 医师执业类别 and 执业范围, anybody else's a department.
+CATEGORY_CODES = {"执业医师": "11", "执业助理医师": "12", "注册护士": "21", "药师": "31", "技师": "41",
+                  "其他卫生技术人员": "69", "管理人员": "80", "工勤技能人员": "90"}
+PHYSICIAN_FIELDS = {  # specialty: (医师执业类别代码, 医师执业范围代码)
+    "全科医学": ("1", "21"), "内科": ("1", "11"), "外科": ("1", "12"), "妇产科": ("1", "13"), "儿科": ("1", "14"),
+    "精神科": ("1", "17"), "急诊医学": ("1", "22"), "公共卫生": ("3", "41"), "中医": ("4", "51"),
+}
+DEPARTMENTS = {"公共卫生": "预防保健科", "护理": "内科", "其他": "其他业务科室", "": ""}
+
+
+def workforce_form_fields(category: str, specialty: str) -> tuple[str, str, str, str]:
+    """从事专业类别代码, 医师执业类别代码, 医师执业范围代码, 科室实际名称 of a person of the tidy files."""
+    if category in ("执业医师", "执业助理医师"):
+        practice, scope = PHYSICIAN_FIELDS[specialty]
+        return CATEGORY_CODES[category], practice, scope, ""
+    return CATEGORY_CODES[category], "", "", DEPARTMENTS[specialty]

@@ -31,7 +31,7 @@ import numpy as np
 import polars as pl
 
 from generators.builders import (
-    BANDWIDTHS_MBPS, PRIMARY_CARE, SURNAMES, fresh_folder, id_number, names, reference_regions,
+    BANDWIDTHS_MBPS, PRIMARY_CARE, SURNAMES, fresh_folder, id_number, names, reference_regions, workforce_form_fields,
 )
 from pipelines.settings import SAMPLE_DIR
 
@@ -311,7 +311,7 @@ def _write_staff(rng: np.random.Generator, people: list[tuple], facilities: pl.D
             if year % 2:  # odd years: the workforce form's export (卫健统2表), with ID numbers and names
                 writer.writerow([f"卫生人力基本信息调查表（卫健统2表） {year}年"])
                 writer.writerow(["机构编码", "姓名", "身份证件号码", "从事专业类别代码", "医师执业类别代码", "医师执业范围代码", "科室实际名称"])
-                writer.writerows((fid, name, idn, *_workforce_form_fields(cat, spec)) for _, idn, name, fid, cat, spec, _, _ in rows)
+                writer.writerows((fid, name, idn, *workforce_form_fields(cat, spec)) for _, idn, name, fid, cat, spec, _, _ in rows)
             else:
                 writer.writerow(["staff_id", "facility_id", "year", "category", "specialty"])
                 writer.writerows((sid, fid, year, cat, spec) for sid, _, _, fid, cat, spec, _, _ in rows)
@@ -319,29 +319,14 @@ def _write_staff(rng: np.random.Generator, people: list[tuple], facilities: pl.D
 
 
 # --- the real shapes of the forms ------------------------------------------------------------------------
-# The same people and facilities as the tidy files, written as the survey forms have them. The mapping keeps
-# every count: a physician's one-word specialty becomes 医师执业类别 and 执业范围, anybody else's a department.
-CATEGORY_CODES = {"执业医师": "11", "执业助理医师": "12", "注册护士": "21", "药师": "31", "技师": "41",
-                  "其他卫生技术人员": "69", "管理人员": "80", "工勤技能人员": "90"}
-PHYSICIAN_FIELDS = {  # specialty: (医师执业类别代码, 医师执业范围代码)
-    "全科医学": ("1", "21"), "内科": ("1", "11"), "外科": ("1", "12"), "妇产科": ("1", "13"), "儿科": ("1", "14"),
-    "精神科": ("1", "17"), "急诊医学": ("1", "22"), "公共卫生": ("3", "41"), "中医": ("4", "51"),
-}
-DEPARTMENTS = {"公共卫生": "预防保健科", "护理": "内科", "其他": "其他业务科室", "": ""}
+# The same people and facilities as the tidy files, written as the survey forms have them (the workforce
+# form's fields: generators/builders.py, workforce_form_fields).
 WS218 = {"综合医院": "A100", "中医医院": "A210", "妇幼保健院": "G100", "精神病医院": "A520", "乡镇卫生院": "C210",
          "社区卫生服务中心": "B100", "社区卫生服务站": "B200", "村卫生室": "D600", "急救中心": "E100",
          "疾病预防控制中心": "J100", "诊所": "D211"}
 SPONSORS = {"政府办": "卫生健康行政部门", "社会办": "企业"}
 GRADE_FIELDS = {"三级甲等": ("三级", "甲等"), "二级甲等": ("二级", "甲等"), "二级乙等": ("二级", "乙等"),
                 "一级甲等": ("一级", "甲等"), "未定级": ("未定级", ""), "": ("", "")}
-
-
-def _workforce_form_fields(category: str, specialty: str) -> tuple[str, str, str, str]:
-    """从事专业类别代码, 医师执业类别代码, 医师执业范围代码, 科室实际名称 of a person of the tidy files."""
-    if category in ("执业医师", "执业助理医师"):
-        practice, scope = PHYSICIAN_FIELDS[specialty]
-        return CATEGORY_CODES[category], practice, scope, ""
-    return CATEGORY_CODES[category], "", "", DEPARTMENTS[specialty]
 
 
 def _report_header(sheet, row: int, header: list) -> int:

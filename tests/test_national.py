@@ -60,8 +60,22 @@ def test_volumes_follow_the_scale_and_the_national_mix(inputs):
 def test_one_file_per_prefecture_and_source(inputs):
     out, _ = inputs
     groups = set(select_counties(SCALE)["parent_code"])
-    for source in ("population", "facilities", "facility_stats", "staff", "public_health"):
+    for source in ("population", "facilities", "facility_stats", "public_health"):
         assert {p.stem.removeprefix(f"{source}_") for p in out.glob(f"{source}_[0-9]*.csv")} == groups, source
+    # staff: every other prefecture as the workforce form (卫健统2表_<group>_<year>.csv), the others tidy
+    tidy = [p.stem.removeprefix("staff_") for p in out.glob("staff_[0-9]*.csv")]
+    form = [p.stem.split("_")[1] for p in out.glob("卫健统2表_*.csv")]
+    assert sorted(tidy + form) == sorted(groups) and sorted(form) == sorted(groups)[1::2]
+
+
+def test_a_workforce_form_file_is_shaped_as_the_form_exports_it(inputs):
+    out, _ = inputs
+    path = sorted(out.glob("卫健统2表_*.csv"))[0]
+    title, header, first = path.read_text(encoding="utf-8").splitlines()[:3]
+    assert title == "卫生人力基本信息调查表（卫健统2表） 2023年" and path.name.endswith("_2023.csv")
+    assert header.split(",") == ["机构编码", "姓名", "身份证件号码", "从事专业类别代码", "医师执业类别代码",
+                                 "医师执业范围代码", "科室实际名称"]
+    assert first.split(",")[3] in {"11", "12", "21", "31", "41", "69", "80", "90"}
 
 
 def test_the_pipeline_builds_the_national_inputs(inputs, tmp_path):
@@ -78,3 +92,7 @@ def test_the_pipeline_builds_the_national_inputs(inputs, tmp_path):
         quarantined = dict(con.execute("SELECT source, count(*) FROM marts.quarantine GROUP BY 1").fetchall())
     for source in staged:
         assert staged[source] == rows[source] and source not in quarantined, source
+    with duckdb.connect(str(published), read_only=True) as con:
+        staff_read = con.execute("SELECT count(*) FROM raw.staff").fetchall()[0][0]
+        staff_problems = con.execute("SELECT count(*) FROM raw.staff WHERE len(_problems) > 0").fetchall()[0][0]
+    assert staff_read == rows["staff"] and staff_problems == 0  # both layouts read whole, every cell typed
