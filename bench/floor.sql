@@ -31,7 +31,10 @@ staff_people AS (
     UNION ALL
     SELECT "机构编码", regexp_extract(filename, '_(\d{4})\.csv$', 1)::INTEGER,
            "从事专业类别代码" IN ('11', '12'), "从事专业类别代码" = '21', "医师执业范围代码" = '21'
-    FROM read_csv('{inbox}/卫健统2表_*.csv', all_varchar = true, skip = 1, filename = true)
+    -- the columns are given: with skip and a sniffer DuckDB 2.0 took 70 s for these 168 files, 1 s without
+    FROM read_csv('{inbox}/卫健统2表_*.csv', skip = 1, header = true, auto_detect = false, delim = ',', quote = '"',
+                  filename = true, columns = {'机构编码': 'VARCHAR', '姓名': 'VARCHAR', '身份证件号码': 'VARCHAR',
+                  '从事专业类别代码': 'VARCHAR', '医师执业类别代码': 'VARCHAR', '医师执业范围代码': 'VARCHAR', '科室实际名称': 'VARCHAR'})
 ),
 staff AS (
     SELECT facility_id, year, count(*) FILTER (WHERE physician) AS physicians, count(*) FILTER (WHERE nurse) AS nurses,
