@@ -53,6 +53,8 @@ PHYSICIAN_FIELDS = {  # specialty: (医师执业类别代码, 医师执业范围
     "精神科": ("1", "17"), "急诊医学": ("1", "22"), "公共卫生": ("3", "41"), "中医": ("4", "51"),
 }
 DEPARTMENTS = {"公共卫生": "预防保健科", "护理": "内科", "其他": "其他业务科室", "": ""}
+WORKFORCE_FORM_TITLE = "卫生人力基本信息调查表（卫健统2表） {year}年"
+WORKFORCE_FORM_HEADER = ["机构编码", "姓名", "身份证件号码", "从事专业类别代码", "医师执业类别代码", "医师执业范围代码", "科室实际名称"]
 
 
 def workforce_form_fields(category: str, specialty: str) -> tuple[str, str, str, str]:

@@ -26,7 +26,7 @@ import polars as pl
 
 from generators.builders import (
     BANDWIDTHS_MBPS, PRIMARY_CARE, SURNAMES, SYLLABLES, fresh_folder, id_number, names, reference_regions,
-    workforce_form_fields,
+    WORKFORCE_FORM_HEADER, WORKFORCE_FORM_TITLE, workforce_form_fields,
 )
 
 SEED = 20240101
@@ -274,26 +274,22 @@ def _write(frame: pl.DataFrame, out: Path, stem: str) -> int:
     return frame.height
 
 
-WORKFORCE_FORM_TITLE = "卫生人力基本信息调查表（卫健统2表） {year}年"
-WORKFORCE_FORM_HEADER = ["机构编码", "姓名", "身份证件号码", "从事专业类别代码", "医师执业类别代码", "医师执业范围代码", "科室实际名称"]
-
-
 def _write_staff(staff: pl.DataFrame, out: Path) -> int:
     """One staff roll per group. Every other group (the 2nd, 4th … in code order) sends it as the workforce form
     (卫健统2表) exports it: a title with the year, the form's codes (从事专业类别代码, 医师执业类别代码 and
     执业范围代码), no year column, named 卫健统2表_<group>_<year>.csv; the others as a tidy export
     (staff_<group>.csv). The same people either way."""
+    groups = sorted(staff["_group"].unique().to_list())
+    in_form = pl.col("_group").is_in(groups[1::2])
+    _write(staff.filter(~in_form), out, "staff")
     pairs = staff.select("人员类别", "专业").unique(maintain_order=True)
     codes = pl.DataFrame([(c, s, *workforce_form_fields(c, s)) for c, s in pairs.iter_rows()], orient="row",
                          schema=["人员类别", "专业", *WORKFORCE_FORM_HEADER[3:]]
                          ).with_columns(pl.col(WORKFORCE_FORM_HEADER[3:]).replace("", None))  # a field not filed is empty
-    form = staff.join(codes, on=["人员类别", "专业"], how="left", maintain_order="left").select(
+    form = staff.filter(in_form).join(codes, on=["人员类别", "专业"], how="left", maintain_order="left").select(
         pl.col("机构代码").alias("机构编码"), "姓名", pl.col("身份证号").alias("身份证件号码"), *WORKFORCE_FORM_HEADER[3:],
         "_group")
-    groups = sorted(staff["_group"].unique().to_list())
-    as_form = set(groups[1::2])
-    _write(staff.filter(~pl.col("_group").is_in(as_form)), out, "staff")
-    for (group,), part in form.filter(pl.col("_group").is_in(as_form)).partition_by("_group", as_dict=True, maintain_order=True).items():
+    for (group,), part in form.partition_by("_group", as_dict=True, maintain_order=True).items():
         with (out / f"卫健统2表_{group}_{LATEST}.csv").open("wb") as handle:
             handle.write((WORKFORCE_FORM_TITLE.format(year=LATEST) + "\n").encode())
             part.drop("_group").write_csv(handle)

@@ -31,7 +31,8 @@ import numpy as np
 import polars as pl
 
 from generators.builders import (
-    BANDWIDTHS_MBPS, PRIMARY_CARE, SURNAMES, fresh_folder, id_number, names, reference_regions, workforce_form_fields,
+    BANDWIDTHS_MBPS, PRIMARY_CARE, SURNAMES, WORKFORCE_FORM_HEADER, WORKFORCE_FORM_TITLE, fresh_folder, id_number, names,
+    reference_regions, workforce_form_fields,
 )
 from pipelines.settings import SAMPLE_DIR
 
@@ -309,8 +310,8 @@ def _write_staff(rng: np.random.Generator, people: list[tuple], facilities: pl.D
         with (out_dir / f"staff_{year}.csv").open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             if year % 2:  # odd years: the workforce form's export (卫健统2表), with ID numbers and names
-                writer.writerow([f"卫生人力基本信息调查表（卫健统2表） {year}年"])
-                writer.writerow(["机构编码", "姓名", "身份证件号码", "从事专业类别代码", "医师执业类别代码", "医师执业范围代码", "科室实际名称"])
+                writer.writerow([WORKFORCE_FORM_TITLE.format(year=year)])
+                writer.writerow(WORKFORCE_FORM_HEADER)
                 writer.writerows((fid, name, idn, *workforce_form_fields(cat, spec)) for _, idn, name, fid, cat, spec, _, _ in rows)
             else:
                 writer.writerow(["staff_id", "facility_id", "year", "category", "specialty"])
