@@ -90,6 +90,13 @@ applicable AS (
     JOIN marts.norms AS n USING (norm_id)
     GROUP BY ALL
 ),
+-- the rare-event rates of the regions a norm judges, chosen before the pool's join: joined first, the pool
+-- paired every region's years of every indicator (52 M rows at national scale) to keep a few thousand
+rare_event_values AS (
+    SELECT * FROM marts.indicator_values
+    WHERE list_contains((SELECT rare_event_indicators FROM config.tracking), indicator_code)
+      AND region_code IN (SELECT region_code FROM region_units)
+),
 pooled AS (
     -- a year whose numerator and denominator cover different parts (indicator_values.reason) spoils the pool
     SELECT v.region_code, v.year, v.indicator_code,
@@ -97,13 +104,11 @@ pooled AS (
                rate(sum(p.numerator), sum(p.denominator), any_value(i.unit_multiplier)) END AS value,
            sum(p.numerator) AS numerator, sum(p.denominator) AS denominator,
            any_value(p.reason) FILTER (WHERE p.value IS NULL AND p.reason LIKE '分子分母覆盖%') AS coverage_reason
-    FROM marts.indicator_values AS v
+    FROM rare_event_values AS v
     JOIN marts.indicators AS i USING (indicator_code)
-    JOIN marts.indicator_values AS p
+    JOIN rare_event_values AS p
       ON p.region_code = v.region_code AND p.indicator_code = v.indicator_code
      AND p.year BETWEEN v.year - (SELECT pool_years FROM config.tracking) + 1 AND v.year
-    WHERE list_contains((SELECT rare_event_indicators FROM config.tracking), v.indicator_code)
-      AND v.region_code IN (SELECT region_code FROM region_units)
     GROUP BY v.region_code, v.year, v.indicator_code
 ),
 region_values AS (
@@ -131,7 +136,9 @@ judged AS (
      AND c.facility_id IS NOT DISTINCT FROM a.facility_id
     LEFT JOIN region_values AS v
       ON a.facility_id IS NULL AND v.region_code = a.region_code AND v.year = a.year AND v.indicator_code = n.indicator_code
-    LEFT JOIN marts.facility_indicators AS fv
+    -- only the facilities a norm judges: the planner hashes this side, and all 16 M rows at national scale
+    -- made this join half the model's time
+    LEFT JOIN (FROM marts.facility_indicators WHERE facility_id IN (SELECT facility_id FROM in_scope)) AS fv
       ON fv.facility_id = a.facility_id AND fv.year = a.year AND fv.indicator_code = n.indicator_code
 ),
 -- A direction target (increase / decrease) is judged by the least-squares slope of the unit's yearly values

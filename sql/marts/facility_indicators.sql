@@ -12,7 +12,9 @@ computed AS (
            num.value AS numerator, den.value AS denominator
     FROM indicators AS i
     JOIN staging.facility_measures AS num ON num.measure = i.numerator
-    LEFT JOIN staging.facility_measures AS den
+    -- only the denominators' measures: the planner hashes this side, and every facility measure (30 M rows
+    -- at national scale) made the join half the model's time
+    LEFT JOIN (FROM staging.facility_measures WHERE measure IN (SELECT denominator FROM indicators)) AS den
       ON den.facility_id = num.facility_id AND den.year = num.year AND den.measure = i.denominator
 )
 SELECT
