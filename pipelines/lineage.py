@@ -1,7 +1,7 @@
 """The SQL models of sql/ and what each reads, parsed by DuckDB's own parser (json_serialize_sql).
 
 A model is one file, sql/<schema>/<table>.sql, that builds exactly <schema>.<table> (CREATE OR REPLACE TABLE …
-AS SELECT …) and describes it (COMMENT ON TABLE/COLUMN). Its dependencies are the tables its SELECT names,
+AS SELECT …, or VIEW where a copy would only cost time and space) and describes it (COMMENT ON TABLE/VIEW/COLUMN). Its dependencies are the tables its SELECT names,
 nothing typed by hand: every schema-qualified table of the FROM clauses, and the tables read by the table
 macros it calls (sql/macros/), including a table the macro is handed by name ('intermediate.staff_validated').
 DuckDB's parser is used rather than a second SQL grammar, so what parses here is what runs.
@@ -24,8 +24,8 @@ MODEL_SCHEMAS = ("intermediate", "staging", "marts")
 SCHEMAS = ("raw", "ref", "config", *MODEL_SCHEMAS)
 LAYER_GROUPS = {"intermediate": "intermediate", "staging": "staging", "marts": "marts"}
 
-_CREATE = re.compile(r"^\s*CREATE\s+OR\s+REPLACE\s+TABLE\s+(\w+)\.(\w+)\s+AS\s+(.*)$", re.S | re.I)
-_TABLE_COMMENT = re.compile(r"COMMENT\s+ON\s+TABLE\s+(\w+)\.(\w+)\s+IS\s+'((?:[^']|'')*)'", re.I)
+_CREATE = re.compile(r"^\s*CREATE\s+OR\s+REPLACE\s+(TABLE|VIEW)\s+(\w+)\.(\w+)\s+AS\s+(.*)$", re.S | re.I)
+_TABLE_COMMENT = re.compile(r"COMMENT\s+ON\s+(?:TABLE|VIEW)\s+(\w+)\.(\w+)\s+IS\s+'((?:[^']|'')*)'", re.I)
 _MACRO = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP\s+)?MACRO\s+(\w+)\s*\([^)]*\)\s+AS\s+TABLE\s+(.*)$", re.S | re.I)
 _TABLE_NAME = re.compile(rf"^({'|'.join(SCHEMAS)})\.(\w+)$")
 
@@ -37,6 +37,7 @@ class Model:
     path: Path
     description: str
     select: str  # the SELECT the table is built from
+    kind: str  # TABLE, or VIEW: a view is read where it is used, never copied
     reads: frozenset[str]  # "schema.table" of every table the model reads
     unqualified: frozenset[str]  # tables named without a schema (a temp table): a test refuses them
 
@@ -120,14 +121,14 @@ def load_model(path: Path) -> Model:
     schema, table = path.parent.name, path.stem
     sql = path.read_text(encoding="utf-8")
     creates = [m for s in _statements(sql) if (m := _CREATE.match(_strip_comments(s)))]
-    built = [f"{m.group(1)}.{m.group(2)}" for m in creates]
+    built = [f"{m.group(2)}.{m.group(3)}" for m in creates]
     if built != [f"{schema}.{table}"]:
         raise ValueError(f"{path}: a model builds exactly {schema}.{table}; it builds {built or 'nothing'}")
-    select = creates[0].group(3)
+    kind, select = creates[0].group(1).upper(), creates[0].group(4)
     reads, unqualified = references(select, table_macros())
     comments = {(s, t): text.replace("''", "'") for s, t, text in _TABLE_COMMENT.findall(sql)}
     return Model(schema=schema, table=table, path=path, description=comments.get((schema, table), ""), select=select,
-                 reads=frozenset(reads - {f"{schema}.{table}"}), unqualified=frozenset(unqualified))
+                 kind=kind, reads=frozenset(reads - {f"{schema}.{table}"}), unqualified=frozenset(unqualified))
 
 
 @cache

@@ -80,15 +80,15 @@ def inputs_version(con: duckdb.DuckDBPyConnection, upstream: Iterable[str], own:
 
 
 def is_current(con: duckdb.DuckDBPyConnection, table: str, version: str) -> bool:
-    """The table exists and was built from inputs of this version (never when HEALTH_REBUILD_ALL is set: an
+    """The table (or view) exists and was built from inputs of this version (never when HEALTH_REBUILD_ALL is set: an
     operator forcing a full rebuild, e.g. after changing something the versions do not cover, like DuckDB
     itself outside the pins)."""
     if os.environ.get("HEALTH_REBUILD_ALL"):
         return False
     schema, name = table.split(".")
     exists = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()"
-        " AND schema_name = ? AND table_name = ?", [schema, name]).fetchall()[0][0]
+        "SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database()"
+        " AND table_schema = ? AND table_name = ?", [schema, name]).fetchall()[0][0]
     return bool(exists) and recorded(con).get(table) == version
 
 

@@ -12,7 +12,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.assets.models import SHARED_RAW_TABLES, table_key
+from pipelines.assets.models import SHARED_RAW_TABLES, build_model, table_key
 from pipelines.definitions import defs
 from pipelines.lineage import MODEL_SCHEMAS, load_model, load_models, references
 from pipelines.resources import load_macros
@@ -60,6 +60,21 @@ def test_a_model_reading_a_table_it_does_not_name_is_refused(tmp_path):
         load_model(wrong)
 
 
+def test_a_model_that_became_a_view_replaces_the_table_it_built_before():
+    """A warehouse built when intermediate.regions_checked was a table (before it became a view) is rebuilt
+    in place: DuckDB refuses CREATE OR REPLACE VIEW over a table, so the table is dropped first."""
+    model = next(m for m in MODELS if m.name == "intermediate.regions_checked")
+    assert model.kind == "VIEW"
+    con = duckdb.connect()
+    for schema in ("raw", "intermediate"):
+        con.execute(f"CREATE SCHEMA {schema}")
+    con.execute("CREATE TABLE raw.regions AS SELECT '411000' AS region_code")
+    con.execute("CREATE TABLE intermediate.regions_checked AS SELECT 'an old copy' AS region_code")
+    build_model(con, model)
+    assert con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'regions_checked'").fetchall() == [("VIEW",)]
+    assert con.execute("FROM intermediate.regions_checked").fetchall() == [("411000",)]
+
+
 def _scanned(con, model) -> set[str]:
     """The tables DuckDB's physical plan of the model scans (macros expanded, nothing guessed)."""
     plan = json.loads(con.execute("EXPLAIN (FORMAT JSON) " + model.select).fetchall()[0][1])
@@ -85,7 +100,8 @@ def test_the_built_warehouse_matches_the_graph(small_warehouse):
     asset_tables = {".".join(k.path) for k in graph.get_all_asset_keys() if len(k.path) == 2}
     with duckdb.connect(str(small_warehouse), read_only=True) as con:
         built = {f"{s}.{t}" for s, t in con.execute(
-            "SELECT schema_name, table_name FROM duckdb_tables() WHERE schema_name IN ?", [list(MODEL_SCHEMAS)]).fetchall()}
+            "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ?",
+            [list(MODEL_SCHEMAS)]).fetchall()}
         # every table of the intermediate, staging and marts schemas is its own asset, keyed by schema and table
         assert built - asset_tables == set()
         assert {m.name for m in MODELS} <= built

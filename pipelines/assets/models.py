@@ -27,6 +27,19 @@ def upstream_keys(table: str, raw_keys: list[dg.AssetKey]) -> list[dg.AssetKey]:
     return raw_keys if table in SHARED_RAW_TABLES else [table_key(table)]
 
 
+def build_model(con, model: Model) -> None:
+    """Run the model's file. An object of the other kind under its name (a table the model built before it became a
+    view, as the <source>_checked models did) is dropped first: DuckDB does not replace a table with a view."""
+    found = con.execute(
+        "SELECT table_type FROM information_schema.tables"
+        " WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ?",
+        [model.schema, model.table]).fetchall()
+    existing = {"BASE TABLE": "TABLE", "VIEW": "VIEW"}.get(found[0][0]) if found else None
+    if existing and existing != model.kind:
+        con.execute(f"DROP {existing} {model.name}")
+    run_sql(con, model.file)
+
+
 def build_model_asset(model: Model, raw_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
     deps = sorted({key for table in model.reads for key in upstream_keys(table, raw_keys)}, key=str)
 
@@ -41,7 +54,7 @@ def build_model_asset(model: Model, raw_keys: list[dg.AssetKey]) -> dg.AssetsDef
     )
     def model_asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect(context.run.run_id) as con:
-            kept, version, _ = build_unless_current(context, con, model.name, lambda: run_sql(con, model.file))
+            kept, version, _ = build_unless_current(context, con, model.name, lambda: build_model(con, model))
             metadata = table_metadata(con, model.name)
         return dg.MaterializeResult(metadata={**metadata, "kept": kept}, data_version=version)
 

@@ -8,7 +8,7 @@
 -- 公共卫生类别专业 is of 公共卫生, 中医专业 of 中医). A tidy export's one-word specialty
 -- (data/reference/specialties.csv) stands for the structured fields of the workforce form where the file does
 -- not give them: practice scope, 执业类别 (physicians only) and department.
-CREATE OR REPLACE TABLE intermediate.staff_checked AS
+CREATE OR REPLACE VIEW intermediate.staff_checked AS
 SELECT
     s.* EXCLUDE (staff_id, id_number, practice_scopes, practice_category, department),
     coalesce(
@@ -30,4 +30,4 @@ LEFT JOIN ref.staff_categories AS c ON c.code = s.category
 LEFT JOIN ref.specialties AS sp ON sp.code = s.specialty
 LEFT JOIN ref.practice_scopes AS scope ON scope.code = s.practice_scopes[1];
 
-COMMENT ON TABLE intermediate.staff_checked IS '卫生人员（检查中） staff as received, codes resolved and keys formed, with the problems the input contract found on each row; the quality suite runs next (intermediate.staff_validated)';
+COMMENT ON VIEW intermediate.staff_checked IS '卫生人员（检查中） staff as received, codes resolved and keys formed, with the problems the input contract found on each row; the quality suite runs next (intermediate.staff_validated)';
