@@ -7,12 +7,15 @@ Chinese text uses the system font WenQuanYi Zen Hei (Debian's fonts-wqy-zenhei);
 says so at the top of every page, and the run logs a warning.
 
 The report is built in a temporary folder next to the old one and swapped in with two renames, so a failed
-run leaves yesterday's report whole.
+run leaves yesterday's report whole. Charts already drawn for an earlier report are taken from a cache beside it
+(ChartCache): vl-convert takes about 0.1 s a chart, and most charts are the same from one night to the next.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import math
 import os
 import shutil
@@ -26,6 +29,7 @@ FONT_FILES = ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",)
 MAX_MATRIX_UNITS = 20  # a level with more units than this is listed worst first instead of as a matrix
 MAX_CHART_UNITS = 10  # one colour each in the tableau10 scheme
 MAX_LIST_ROWS = 200
+CHART_CACHE = ".chart-cache"  # beside the report folder (ChartCache)
 LEVELS = ("prefecture", "county", "township", "village", "facility")
 LEVEL_NAMES = {"prefecture": "地市 prefecture", "county": "县区 county", "township": "乡镇街道 township",
                "village": "村/社区 village", "facility": "机构 facility"}
@@ -170,11 +174,42 @@ def _severity(row: dict) -> float:
     return abs((row["gap"] if row["gap"] is not None else 0) / aim)
 
 
-def chart_svg(con, norm_rows: list[dict], norms: list[dict]) -> tuple[str, str]:
+class ChartCache:
+    """SVGs drawn before, one file each, named by a hash of what decides the drawing: the Vega-Lite specification
+    (which holds the chart's data), vl-convert's version and the fonts. A chart whose figures did not change is
+    not drawn again. prune() then removes the charts no page of this report uses."""
+
+    def __init__(self, folder: Path, fonts: tuple[str, ...]):
+        import vl_convert as vlc
+
+        self.folder, self.used = folder, set()
+        self.salt = json.dumps([vlc.__version__, sorted(fonts)])
+
+    def svg(self, spec: dict) -> str:
+        import vl_convert as vlc
+
+        text = json.dumps(spec, sort_keys=True, ensure_ascii=False, default=str)
+        path = self.folder / (hashlib.sha256(f"{self.salt}\0{text}".encode()).hexdigest() + ".svg")
+        self.used.add(path.name)
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+        svg = vlc.vegalite_to_svg(spec)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".tmp")
+        partial.write_text(svg, encoding="utf-8")
+        os.replace(partial, path)  # a run killed mid-write leaves no half chart to be read later
+        return svg
+
+    def prune(self) -> None:
+        for path in self.folder.glob("*") if self.folder.is_dir() else ():
+            if path.name not in self.used:
+                path.unlink(missing_ok=True)
+
+
+def chart_svg(con, norm_rows: list[dict], norms: list[dict], charts: ChartCache) -> tuple[str, str]:
     """A Vega-Lite chart of the units' yearly values, the target line, milestone points and the dashed
     projection to the target year, rendered to SVG. Returns (svg, caption)."""
     import altair as alt
-    import vl_convert as vlc
 
     first = norm_rows[0]
     shown = sorted(norm_rows, key=_severity, reverse=True)[:MAX_CHART_UNITS]
@@ -215,7 +250,7 @@ def chart_svg(con, norm_rows: list[dict], norms: list[dict]) -> tuple[str, str]:
     chart = alt.layer(*layers).properties(width=560, height=260).configure(font=FONT_FAMILY).configure_legend(labelLimit=220)
     # the specification is built by this function alone (and drawn in the tests): Altair's JSON-schema check of
     # every chart would cost a third of the report's time
-    svg = vlc.vegalite_to_svg(chart.to_dict(validate=False))
+    svg = charts.svg(chart.to_dict(validate=False))
     caption = ""
     if len(norm_rows) > len(shown):
         caption = f"{len(shown)} / {len(norm_rows)} 个单位 units shown: those furthest from the target"
@@ -320,7 +355,7 @@ def scorecard_html(data: PlanData) -> str:
     return "\n".join(parts)
 
 
-def plan_page(con, data: PlanData, font_ok: bool) -> tuple[str, int]:
+def plan_page(con, data: PlanData, font_ok: bool, cache: ChartCache) -> tuple[str, int]:
     """The plan's page and the number of charts on it."""
     p = data.plan
     title = f"{p['name_zh']} · {p['name_en']}"
@@ -356,7 +391,7 @@ def plan_page(con, data: PlanData, font_ok: bool) -> tuple[str, int]:
         if all(r["actual"] is None for r in rows):
             continue
         norms = _records(con, "SELECT target_year, threshold FROM marts.norms WHERE norm_id = ? ORDER BY target_year", [norm_id])
-        svg, caption = chart_svg(con, rows, norms)
+        svg, caption = chart_svg(con, rows, norms, cache)
         charts += 1
         r = rows[0]
         body.append(f'<figure class="chart"><figcaption><b>{html.escape(r["name_zh"])}</b> {html.escape(r["name_en"])} · '
@@ -421,23 +456,25 @@ def build_report(warehouse_file: Path, report_dir: Path, tag: str) -> ReportResu
     import vl_convert as vlc
 
     font_ok = font_available()
-    for font in FONT_FILES:
-        if Path(font).is_file():
-            vlc.register_font_directory(str(Path(font).parent))
+    fonts = tuple(font for font in FONT_FILES if Path(font).is_file())
+    for font in fonts:
+        vlc.register_font_directory(str(Path(font).parent))
     staging = report_dir.parent / f".report-{tag}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    cache = ChartCache(report_dir.parent / CHART_CACHE, fonts)
     try:
-        result = _write(warehouse_file, staging, font_ok)
+        result = _write(warehouse_file, staging, font_ok, cache)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap(staging, report_dir, tag)
+    cache.prune()
     return ReportResult(index=report_dir / "index.html", pages={p: report_dir / f"{p}.html" for p, *_ in result[0]},
                         headlines=result[0], without_data=result[1], font_ok=font_ok)
 
 
-def _write(warehouse_file: Path, staging: Path, font_ok: bool) -> tuple[list[tuple], list[str]]:
+def _write(warehouse_file: Path, staging: Path, font_ok: bool, cache: ChartCache) -> tuple[list[tuple], list[str]]:
     summaries, headlines, without_data = [], [], []
     with duckdb.connect(str(warehouse_file), read_only=True) as con:
         [(built_at,)] = con.execute("SELECT coalesce(any_value(built_at), '') FROM marts.build_info").fetchall()
@@ -445,7 +482,7 @@ def _write(warehouse_file: Path, staging: Path, font_ok: bool) -> tuple[list[tup
                               "LEFT JOIN staging.regions AS r ON r.region_code = p.jurisdiction_code ORDER BY p.plan_id")
         for plan in plans:
             data = load_plan(con, plan)
-            page, charts = plan_page(con, data, font_ok)
+            page, charts = plan_page(con, data, font_ok, cache)
             (staging / f"{plan['plan_id']}.html").write_text(page, encoding="utf-8")
             summaries.append({"plan": plan, "year": data.year, "headline": data.headline})
             h = data.headline

@@ -15,7 +15,7 @@ import pytest
 
 from pipelines.catalog import load_catalog
 from pipelines.cli import summary
-from pipelines.report import _page, build_report
+from pipelines.report import CHART_CACHE, ChartCache, _page, build_report
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -80,6 +80,34 @@ def test_a_failed_build_leaves_the_old_report_whole(small_warehouse, tmp_path):
         build_report(tmp_path / "no_such_warehouse.duckdb", report, "failing-run")
     assert {p.name: p.read_bytes() for p in report.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
+
+
+def test_a_chart_drawn_before_is_taken_from_the_cache_and_charts_no_page_shows_are_removed(small_warehouse, tmp_path):
+    report, cache = tmp_path / "report", tmp_path / CHART_CACHE
+    build_report(small_warehouse, report, "first")
+    first = {p.name: p.read_text(encoding="utf-8") for p in report.iterdir()}
+    drawn = sorted(cache.iterdir())
+    assert drawn and all(any(svg.read_text(encoding="utf-8") in page for page in first.values()) for svg in drawn)
+    # the same report again, from the cache: the same pages
+    build_report(small_warehouse, report, "second")
+    assert {p.name: p.read_text(encoding="utf-8") for p in report.iterdir()} == first
+    # the cache is what the pages show, and a chart no page shows any more is removed
+    drawn[0].write_text('<svg id="from-the-cache"></svg>', encoding="utf-8")
+    unused = cache / f"{'0' * 64}.svg"
+    unused.write_text("<svg></svg>", encoding="utf-8")
+    build_report(small_warehouse, report, "third")
+    assert any('id="from-the-cache"' in p.read_text(encoding="utf-8") for p in report.iterdir())
+    assert not unused.exists() and sorted(cache.iterdir()) == drawn
+
+
+def test_a_chart_is_drawn_again_for_other_fonts(tmp_path):
+    spec = {"data": {"values": [{"x": 1, "y": 2}]}, "mark": "point",
+            "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"}}}
+    ChartCache(tmp_path, ()).svg(spec)
+    ChartCache(tmp_path, ()).svg(spec)
+    assert len(list(tmp_path.iterdir())) == 1
+    ChartCache(tmp_path, ("/usr/share/fonts/another.ttf",)).svg(spec)
+    assert len(list(tmp_path.iterdir())) == 2
 
 
 def test_a_missing_chinese_font_is_said_at_the_top_of_the_page():
