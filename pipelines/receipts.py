@@ -46,6 +46,7 @@ def write_receipt(directory: Path, file: str, rows: list[tuple]) -> Path:
 def remove_stale(directory: Path, files: set[str]) -> None:
     """Receipts of files no longer in the inbox go: the folder mirrors the inbox."""
     if directory.is_dir():
+        kept = {receipt_name(f) for f in files}
         for path in directory.glob("*.csv"):
-            if path.name not in {receipt_name(f) for f in files}:
+            if path.name not in kept:
                 path.unlink()

@@ -1,5 +1,7 @@
 """Receipts stage (回执): what the statisticians who sent the files read after every run."""
 
+from collections import defaultdict
+
 import dagster as dg
 
 from pipelines.contract import load_sources
@@ -7,12 +9,13 @@ from pipelines.ingestion import FileReport, inbox_files, messages
 from pipelines.receipts import remove_stale, write_receipt
 from pipelines.resources import Warehouse
 
+# Every file's rows in one query: one query per file took 1.3 s for the 1,686 files of a national inbox.
 RECEIPT_ROWS = """
-SELECT sheet, row_number, header, value, outcome, reason, fix FROM marts.quarantine WHERE file = $file
+SELECT file, sheet, row_number, header, value, outcome, reason, fix FROM marts.quarantine
 UNION ALL
-SELECT sheet, row_number, NULL, NULL, 'left_out', reason_zh || ' (' || reason_en || ')', NULL
-FROM marts.left_out_rows WHERE file = $file
-ORDER BY sheet NULLS FIRST, row_number
+SELECT file, sheet, row_number, NULL, NULL, 'left_out', reason_zh || ' (' || reason_en || ')', NULL
+FROM marts.left_out_rows
+ORDER BY file, sheet NULLS FIRST, row_number, header NULLS FIRST, outcome, reason
 """
 
 
@@ -58,17 +61,15 @@ def receipts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mate
     aside, cell set aside, flagged, left out as not data) and how to fix it; files whose name matches no source
     are named too. The statistician fixes the file from it and sends it again."""
     inbox = inbox_files(warehouse.inbox_dir)
-    counts = {}
     with warehouse.connect(context.run.run_id) as con:
         read = {row[0]: row[1:] for row in con.execute(
             "SELECT file, header_rows, ignored_columns, ignored_sheets, notes FROM raw.input_files").fetchall()}
-        for file, matched in inbox.items():
-            if file in read:
-                rows = file_notes(file, *read[file]) + con.execute(RECEIPT_ROWS, {"file": file}).fetchall()
-            else:
-                rows = unmatched_rows(matched)
-            write_receipt(warehouse.receipts_dir, file, rows)
-            counts[file] = len(rows)
+        problems = defaultdict(list)
+        for file, *row in con.execute(RECEIPT_ROWS).fetchall():
+            problems[file].append(tuple(row))
+    for file, matched in inbox.items():
+        rows = file_notes(file, *read[file]) + problems[file] if file in read else unmatched_rows(matched)
+        write_receipt(warehouse.receipts_dir, file, rows)
     remove_stale(warehouse.receipts_dir, set(inbox))
     unmatched = sorted(f for f in inbox if f not in read)
     for file in unmatched:
