@@ -1,9 +1,10 @@
 """The SQL models of sql/ and what each reads, parsed by DuckDB's own parser (json_serialize_sql).
 
 A model is one file, sql/<schema>/<table>.sql, that builds exactly <schema>.<table> (CREATE OR REPLACE TABLE …
-AS SELECT …, or VIEW where a copy would only cost time and space) and describes it (COMMENT ON TABLE/VIEW/COLUMN). Its dependencies are the tables its SELECT names,
-nothing typed by hand: every schema-qualified table of the FROM clauses, and the tables read by the table
-macros it calls (sql/macros/), including a table the macro is handed by name ('intermediate.staff_validated').
+AS SELECT …, or VIEW where a copy would only cost time and space) and describes it (COMMENT ON TABLE/VIEW/
+COLUMN). Its dependencies are the tables its SELECT names, nothing typed by hand: every schema-qualified table
+of the FROM clauses, and the tables read by the table macros it calls (sql/macros/), including a table the
+macro is handed by name ('intermediate.staff_validated').
 DuckDB's parser is used rather than a second SQL grammar, so what parses here is what runs.
 """
 
