@@ -1,8 +1,8 @@
 """The SQL models of sql/ and what each reads, parsed by DuckDB's own parser (json_serialize_sql).
 
 A model is one file, sql/<schema>/<table>.sql, that builds exactly <schema>.<table> (CREATE OR REPLACE TABLE …
-AS SELECT …, or VIEW where a copy would only cost time and space) and describes it (COMMENT ON TABLE/VIEW/
-COLUMN). Its dependencies are the tables its SELECT names, nothing typed by hand: every schema-qualified table
+AS SELECT …, or VIEW where a copy would only cost time and space; a view calls no macro of sql/macros/, as an
+analyst's connection has none) and describes it (COMMENT ON TABLE/VIEW/COLUMN). Its dependencies are the tables its SELECT names, nothing typed by hand: every schema-qualified table
 of the FROM clauses, and the tables read by the table macros it calls (sql/macros/), including a table the
 macro is handed by name ('intermediate.staff_validated').
 DuckDB's parser is used rather than a second SQL grammar, so what parses here is what runs.
@@ -28,6 +28,7 @@ LAYER_GROUPS = {"intermediate": "intermediate", "staging": "staging", "marts": "
 _CREATE = re.compile(r"^\s*CREATE\s+OR\s+REPLACE\s+(TABLE|VIEW)\s+(\w+)\.(\w+)\s+AS\s+(.*)$", re.S | re.I)
 _TABLE_COMMENT = re.compile(r"COMMENT\s+ON\s+(?:TABLE|VIEW)\s+(\w+)\.(\w+)\s+IS\s+'((?:[^']|'')*)'", re.I)
 _MACRO = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP\s+)?MACRO\s+(\w+)\s*\([^)]*\)\s+AS\s+TABLE\s+(.*)$", re.S | re.I)
+_ANY_MACRO = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP\s+)?MACRO\s+(\w+)", re.I)
 _TABLE_NAME = re.compile(rf"^({'|'.join(SCHEMAS)})\.(\w+)$")
 
 
@@ -113,6 +114,13 @@ def table_macros() -> dict[str, frozenset[str]]:
     return reads
 
 
+@cache
+def macro_names() -> frozenset[str]:
+    """Every macro of sql/macros/, scalar or table."""
+    return frozenset(name for path in (SQL_DIR / "macros").glob("*.sql")
+                     for name in _ANY_MACRO.findall(path.read_text(encoding="utf-8")))
+
+
 def _strip_comments(statement: str) -> str:
     return "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--"))
 
@@ -126,6 +134,10 @@ def load_model(path: Path) -> Model:
     if built != [f"{schema}.{table}"]:
         raise ValueError(f"{path}: a model builds exactly {schema}.{table}; it builds {built or 'nothing'}")
     kind, select = creates[0].group(1).upper(), creates[0].group(4)
+    called = {name for name in macro_names() if re.search(rf"\b{name}\s*\(", select)}
+    if kind == "VIEW" and called:
+        raise ValueError(f"{path}: a view is read by connections that have no macros (an analyst's); it calls "
+                         f"{', '.join(sorted(called))}: build a table instead")
     reads, unqualified = references(select, table_macros())
     comments = {(s, t): text.replace("''", "'") for s, t, text in _TABLE_COMMENT.findall(sql)}
     return Model(schema=schema, table=table, path=path, description=comments.get((schema, table), ""), select=select,

@@ -90,6 +90,15 @@ def test_query_returns_the_documented_columns_and_rows(con, sql, columns):
     assert relation.fetchall(), "the query returned no rows on the sample warehouse"
 
 
+def test_every_view_reads_from_a_plain_connection(con):
+    """An analyst's connection (the CLI, DBeaver) has none of the pipeline's macros: every view of the published
+    file must read without them, as every table does."""
+    views = con.execute("SELECT schema_name || '.' || view_name FROM duckdb_views() WHERE NOT internal").fetchall()
+    assert views, "the warehouse has the intermediate.<source>_checked views"
+    for (view,) in views:
+        con.execute(f"SELECT count(*) FROM {view}").fetchall()
+
+
 def test_q01_ambulances_missing_follow_from_the_counts(con):
     rows = run(con, "q01")
     for row in rows.iter_rows(named=True):

@@ -58,6 +58,10 @@ def test_a_model_reading_a_table_it_does_not_name_is_refused(tmp_path):
     wrong.write_text("CREATE OR REPLACE TABLE marts.two AS SELECT 1 AS x;", encoding="utf-8")
     with pytest.raises(ValueError, match="builds exactly marts.one"):
         load_model(wrong)
+    # a view is read by connections without the pipeline's macros (an analyst's): it may call none
+    wrong.write_text("CREATE OR REPLACE VIEW marts.one AS SELECT rate(1, 2, 100) AS x;", encoding="utf-8")
+    with pytest.raises(ValueError, match="calls rate"):
+        load_model(wrong)
 
 
 def test_a_model_that_became_a_view_replaces_the_table_it_built_before():
