@@ -2,9 +2,10 @@
 
 A model is one file, sql/<schema>/<table>.sql, that builds exactly <schema>.<table> (CREATE OR REPLACE TABLE …
 AS SELECT …, or VIEW where a copy would only cost time and space; a view calls no macro of sql/macros/, as an
-analyst's connection has none) and describes it (COMMENT ON TABLE/VIEW/COLUMN). Its dependencies are the tables its SELECT names, nothing typed by hand: every schema-qualified table
-of the FROM clauses, and the tables read by the table macros it calls (sql/macros/), including a table the
-macro is handed by name ('intermediate.staff_validated').
+analyst's connection has none) and describes it (COMMENT ON TABLE/VIEW/COLUMN). Its dependencies are the
+tables its SELECT names, nothing typed by hand: every schema-qualified table of the FROM clauses, and the
+tables read by the table macros it calls (sql/macros/), including a table the macro is handed by name
+('intermediate.staff_validated').
 DuckDB's parser is used rather than a second SQL grammar, so what parses here is what runs.
 """
 
@@ -95,6 +96,16 @@ def _walk(node, found: set[str], unqualified: set[str], ctes: set[str], macros: 
         _walk(value, found, unqualified, ctes, macros)
 
 
+def _called(node) -> set[str]:
+    """The names of every function a parsed statement calls, scalar or table (macros included)."""
+    if isinstance(node, list):
+        return set().union(*(_called(item) for item in node))
+    if not isinstance(node, dict):
+        return set()
+    own = {node["function_name"]} if isinstance(node.get("function_name"), str) else set()
+    return own.union(*(_called(value) for value in node.values()))
+
+
 def references(select: str, macros: dict[str, frozenset[str]] | None = None) -> tuple[set[str], set[str]]:
     """The schema-qualified tables a SELECT reads, and the tables it names without a schema (not CTEs)."""
     found: set[str] = set()
@@ -134,7 +145,7 @@ def load_model(path: Path) -> Model:
     if built != [f"{schema}.{table}"]:
         raise ValueError(f"{path}: a model builds exactly {schema}.{table}; it builds {built or 'nothing'}")
     kind, select = creates[0].group(1).upper(), creates[0].group(4)
-    called = {name for name in macro_names() if re.search(rf"\b{name}\s*\(", select)}
+    called = _called(_parse(select)) & macro_names()
     if kind == "VIEW" and called:
         raise ValueError(f"{path}: a view is read by connections that have no macros (an analyst's); it calls "
                          f"{', '.join(sorted(called))}: build a table instead")

@@ -79,17 +79,22 @@ def inputs_version(con: duckdb.DuckDBPyConnection, upstream: Iterable[str], own:
     return digest.hexdigest()
 
 
+def existing_kind(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
+    """TABLE or VIEW: what this build's warehouse holds under the name; None if nothing."""
+    schema, name = table.split(".")
+    found = con.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_catalog = current_database()"
+        " AND table_schema = ? AND table_name = ?", [schema, name]).fetchall()
+    return {"BASE TABLE": "TABLE", "VIEW": "VIEW"}[found[0][0]] if found else None
+
+
 def is_current(con: duckdb.DuckDBPyConnection, table: str, version: str) -> bool:
     """The table (or view) exists and was built from inputs of this version (never when HEALTH_REBUILD_ALL is set: an
     operator forcing a full rebuild, e.g. after changing something the versions do not cover, like DuckDB
     itself outside the pins)."""
     if os.environ.get("HEALTH_REBUILD_ALL"):
         return False
-    schema, name = table.split(".")
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database()"
-        " AND table_schema = ? AND table_name = ?", [schema, name]).fetchall()[0][0]
-    return bool(exists) and recorded(con).get(table) == version
+    return existing_kind(con, table) is not None and recorded(con).get(table) == version
 
 
 def record(con: duckdb.DuckDBPyConnection, table: str, version: str) -> None:

@@ -12,7 +12,7 @@ import dagster as dg
 from pipelines.lineage import LAYER_GROUPS, Model, load_models
 from pipelines.metadata import table_metadata
 from pipelines.resources import Warehouse, run_sql
-from pipelines.versions import build_unless_current
+from pipelines.versions import build_unless_current, existing_kind
 
 # Tables every ingest asset appends its files' rows to: a model reading them depends on all of them.
 SHARED_RAW_TABLES = ("raw.input_files", "raw.left_out_rows")
@@ -30,11 +30,7 @@ def upstream_keys(table: str, raw_keys: list[dg.AssetKey]) -> list[dg.AssetKey]:
 def build_model(con, model: Model) -> None:
     """Run the model's file. An object of the other kind under its name (a table the model built before it became a
     view, as the <source>_checked models did) is dropped first: DuckDB does not replace a table with a view."""
-    found = con.execute(
-        "SELECT table_type FROM information_schema.tables"
-        " WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ?",
-        [model.schema, model.table]).fetchall()
-    existing = {"BASE TABLE": "TABLE", "VIEW": "VIEW"}.get(found[0][0]) if found else None
+    existing = existing_kind(con, model.name)
     if existing and existing != model.kind:
         con.execute(f"DROP {existing} {model.name}")
     run_sql(con, model.file)

@@ -31,7 +31,8 @@ gaps AS (
     FROM sides AS s
     JOIN staging.region_measures AS p ON p.measure = s.present
     -- only the measures that can be absent: the planner hashes this side (all 33 M rows at national scale otherwise)
-    ANTI JOIN (FROM staging.region_measures WHERE measure IN (SELECT absent FROM sides)) AS a ON a.region_code = p.region_code AND a.year = p.year AND a.measure = s.absent
+    ANTI JOIN (FROM staging.region_measures WHERE measure IN (SELECT absent FROM sides)) AS a
+      ON a.region_code = p.region_code AND a.year = p.year AND a.measure = s.absent
 ),
 -- the nearest ancestor that files the missing figure itself covers the gap from there up
 covered AS (
