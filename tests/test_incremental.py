@@ -68,9 +68,12 @@ def test_a_rerun_reads_only_the_changed_file(tmp_path):
     assert materialisation(rerun, "raw/population")["files_reused"].value == 0
     assert materialisation(rerun, "raw/staff")["files_reused"].value == 1
     # Tables built from neither population nor what depends on it are kept; those downstream are rebuilt.
-    for kept in ("intermediate/staff_validated", "staging/staff", "staging/facility_measures", "marts/facility_indicators"):
+    # The staff counts summed up the tree (region_staff_measures) are kept beside the rebuilt report figures.
+    for kept in ("intermediate/staff_validated", "staging/staff", "staging/facility_measures", "marts/facility_indicators",
+                 "staging/facility_staff_measures", "staging/region_staff_measures"):
         assert materialisation(rerun, kept)["kept"].value is True, kept
-    for rebuilt in ("intermediate/population_validated", "staging/population", "staging/region_measures",
+    for rebuilt in ("intermediate/population_validated", "staging/population", "staging/region_report_measures",
+                    "staging/region_measures",
                     "marts/indicator_values", "marts/norm_results", "marts/build_info"):
         assert materialisation(rerun, rebuilt)["kept"].value is False, rebuilt
     # 魏都区's townships now sum to 31,000 + 20,000 residents; its beds are still 360.

@@ -108,7 +108,7 @@ def test_the_lineage_graph_shows_the_tables_each_model_reads(page, webserver):
     lineage(page, url, "marts/indicator_values",
             ("indicators", "measures", "norms", "region_ancestors", "region_coverage", "region_measures",
              "norm_candidates", "dqr_statistics", "target_tracking"), "lineage_indicator_values.png")
-    lineage(page, url, "staging/staff", ("staff_validated", "facility_measures", "release_profile"),
+    lineage(page, url, "staging/staff", ("staff_validated", "facility_staff_measures", "release_profile"),
             "lineage_staging_staff.png")
 
 
