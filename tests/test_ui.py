@@ -6,6 +6,7 @@ Screenshots are saved to tests/artifacts/. Chromium comes from Debian (`apt-get 
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -93,7 +94,7 @@ def test_the_asset_graph_shows_every_stage(page, webserver):
     page.screenshot(path=ARTIFACTS / "asset_graph.png", full_page=True)
 
 
-def lineage(page, url: str, asset: str, shown: tuple[str, ...], screenshot: str) -> None:
+def lineage(page, url: str, asset: str, shown: tuple[str | re.Pattern, ...], screenshot: str) -> None:
     """An asset's nearest neighbours in the lineage graph: the tables its SQL reads and the tables that read it."""
     page.goto(f"{url}/assets/{asset}?view=lineage&lineageScope=neighbors&lineageDepth=1")
     for table in shown:
@@ -108,7 +109,9 @@ def test_the_lineage_graph_shows_the_tables_each_model_reads(page, webserver):
     lineage(page, url, "marts/indicator_values",
             ("indicators", "measures", "norms", "region_ancestors", "region_coverage", "region_measures",
              "norm_candidates", "dqr_statistics", "target_tracking"), "lineage_indicator_values.png")
-    lineage(page, url, "staging/staff", ("staff_validated", "facility_staff_measures", "release_profile"),
+    # the graph shortens a long label in its middle ("facility…_measures"), so that node is matched by its ends
+    facility_staff_measures = re.compile(r"^facility_staff_measures$|^facility…_measures$")
+    lineage(page, url, "staging/staff", ("staff_validated", facility_staff_measures, "release_profile"),
             "lineage_staging_staff.png")
 
 
