@@ -29,7 +29,8 @@ EXPECTED_GROUPS = {
                 *(f"staging/{t}" for t in ("region_codes", "region_ancestors", "facility_staff_measures",
                                            "facility_report_measures", "facility_measures", "registry_counts",
                                            "region_attributes", "region_filed", "region_staff_measures",
-                                           "region_report_measures", "region_measures", "region_coverage"))},
+                                           "region_report_measures", "region_filed_measures", "region_measures",
+                                           "region_coverage"))},
     "marts": {*(f"marts/{t}" for t in (
         "indicators", "measures", "plans", "norms", "norm_conditions", "quarantine", "left_out_rows", "build_info",
         "dim_region", "dim_facility", "indicator_values", "facility_indicators", "norm_results", "target_tracking",
