@@ -9,12 +9,18 @@
 -- units; negative = fewer, for an upper bound); only for counted indicators, not for reported ones.
 CREATE OR REPLACE TABLE marts.target_tracking AS
 WITH series AS (
-    -- a unit's yearly values: a region's (facility_id empty) or a facility's; unit_key joins either by equality
+    -- a unit's yearly values: a region's (facility_id empty) or a facility's; unit_key joins either by equality.
+    -- Only the units and indicators a norm judges: the whole country's values (26 M rows at national scale),
+    -- keyed and materialised for two joins, were most of this model's time.
     SELECT region_code AS unit_key, year, indicator_code, value, numerator, denominator
     FROM marts.indicator_values
+    WHERE (region_code, indicator_code) IN (SELECT (region_code, indicator_code) FROM marts.norm_results
+                                            WHERE facility_id IS NULL)
     UNION ALL
     SELECT 'facility:' || facility_id, year, indicator_code, value, numerator, denominator
     FROM marts.facility_indicators
+    WHERE (facility_id, indicator_code) IN (SELECT (facility_id, indicator_code) FROM marts.norm_results
+                                            WHERE facility_id IS NOT NULL)
 ),
 history AS (
     SELECT r.norm_id, r.region_code, r.facility_id, r.year, s.year AS point_year, s.value AS point_value
