@@ -115,7 +115,9 @@ WITHOUT_OWN_TEST = {
        for s in ("regions", "population", "facilities", "facility_stats", "public_health")},
     **{f"marts.{t}": "typed copy of config.{t}" for t in ("indicators", "measures", "plans", "norms", "norm_conditions")},
     "marts.left_out_rows": "SELECT * FROM raw.left_out_rows, ordered",
-    **{f"staging.{s}_measures": f"the union of {s}_report_measures and {s}_staff_measures" for s in ("facility", "region")},
+    "staging.facility_measures": "the union of facility_report_measures and facility_staff_measures",
+    "staging.region_measures": "the union of region_report_measures, region_staff_measures, region_filed_measures "
+                               "and region_attributes",
     "intermediate.dqr_statistics": "tests/test_quality_review.py",
     "marts.data_quality_flags": "tests/test_quality_review.py",
 }

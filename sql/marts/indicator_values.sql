@@ -7,9 +7,9 @@
 -- county with beds but no population row under a prefecture that files none itself) has no value: `reason`
 -- says which parts, so a missing figure never turns into a plausible-looking wrong rate.
 CREATE OR REPLACE TABLE marts.indicator_values AS
-WITH -- The distinct region-years first, then their level: grouping the 33 M rows on two keys, not on three after a
+-- The distinct region-years first, then their level: grouping the 33 M rows on two keys, not on three after a
 -- join, took 3.0 s with the join instead of 4.4 s at national scale.
-region_years AS (
+WITH region_years AS (
     SELECT m.region_code, a.level, m.year
     FROM (SELECT DISTINCT region_code, year FROM staging.region_measures) AS m
     JOIN staging.region_ancestors AS a ON a.region_code = m.region_code AND a.depth = 0

@@ -10,10 +10,6 @@ WITH facility_figures AS (
     UNION ALL
     SELECT facility_id, year, measure, value FROM staging.registry_counts
 )
-SELECT a.ancestor_code AS region_code, m.year, m.measure, sum(m.value) AS value
-FROM facility_figures AS m
-JOIN staging.facilities AS f ON f.facility_id = m.facility_id
-JOIN staging.region_ancestors AS a ON a.region_code = f.region_code
-GROUP BY ALL;
+SELECT region_code, year, measure, value FROM summed_up_the_tree('facility_figures');
 
 COMMENT ON TABLE staging.region_report_measures IS '地区报表度量 Every figure of the facility reports (beds, ambulances …) and every registry count summed over the facilities of each region and its ancestors, per year';

@@ -4,10 +4,6 @@
 -- file does not sum the staff counts up the tree again; staging.region_measures holds it beside
 -- staging.region_report_measures.
 CREATE OR REPLACE TABLE staging.region_staff_measures AS
-SELECT a.ancestor_code AS region_code, m.year, m.measure, sum(m.value) AS value
-FROM staging.facility_staff_measures AS m
-JOIN staging.facilities AS f ON f.facility_id = m.facility_id
-JOIN staging.region_ancestors AS a ON a.region_code = f.region_code
-GROUP BY ALL;
+SELECT region_code, year, measure, value FROM summed_up_the_tree('staging.facility_staff_measures');
 
 COMMENT ON TABLE staging.region_staff_measures IS '地区人员度量 Every staff measure (physicians, nurses, GPs …) summed over the facilities of each region and its ancestors, per year';
