@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.gx import failing_rows, insert_rowids
+from pipelines.gx import DataDocs, insert_rowids
 
 DQR_CHECKS = ("completeness", "consistency_over_time", "outliers", "related_figures")
 
@@ -24,14 +24,14 @@ def evaluate_data_quality_review(con: duckdb.DuckDBPyConnection, docs_dir: Path)
         for check in DQR_CHECKS
         for a, b in (("statistic", "limit_low"), ("limit_high", "statistic"))
     ]
-    _, failing = failing_rows(
-        con,
-        "SELECT rowid AS _rowid, check_name, statistic, limit_low, limit_high FROM intermediate.dqr_statistics "
-        "WHERE insufficient IS NULL AND statistic IS NOT NULL",
-        "data_quality_review",
-        expectations,
-        docs_dir,
-    )
+    with DataDocs(docs_dir) as docs:
+        _, failing = docs.failing_rows(
+            con,
+            "SELECT rowid AS _rowid, check_name, statistic, limit_low, limit_high FROM intermediate.dqr_statistics "
+            "WHERE insufficient IS NULL AND statistic IS NOT NULL",
+            "data_quality_review",
+            expectations,
+        )
     con.execute("CREATE OR REPLACE TABLE intermediate.dqr_failed (_rowid BIGINT)")
     rowids = sorted({r for rows in failing for r in rows})
     insert_rowids(con, "intermediate.dqr_failed", rowids)

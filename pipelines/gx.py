@@ -16,8 +16,8 @@ import duckdb
 
 @cache
 def gx_context(docs_dir: str):
-    """One ephemeral GX context per process and Data Docs folder; the Data Docs site is rebuilt after every
-    validation, so an inspector can read every result in a browser."""
+    """One ephemeral GX context per process and Data Docs folder; each step adds its suites' results to the
+    Data Docs site (DataDocs), so an inspector can read every result in a browser."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -36,43 +36,61 @@ def gx_context(docs_dir: str):
     return context
 
 
-def failing_rows(con: duckdb.DuckDBPyConnection, select: str, name: str, expectations: list[tuple[str, dict]], docs_dir: Path):
-    """Run one suite, given as (expectation type, kwargs) pairs, on the rows of a query that has a _rowid
-    column, and add its result to the Data Docs in docs_dir. Returns the frame (indexed by _rowid) and, for
-    each expectation in order, the _rowid of every row it finds wrong."""
-    import great_expectations as gx
+class DataDocs:
+    """The Data Docs update of the suites one step runs (``with DataDocs(docs_dir) as docs``): GX renders their
+    pages in one build when the step's suites are done. A build per suite, as GX's UpdateDataDocsAction does,
+    compiles GX's page templates anew each time: about 0.8 s a build, most of a small suite's time. The suites'
+    definitions are removed afterwards; their results stay in the store and the Data Docs."""
 
-    frame = con.sql(select).df()
-    if frame.empty or not expectations:
-        return frame.set_index("_rowid"), [[] for _ in expectations]
-    context = gx_context(str(docs_dir))
-    asset = context.data_sources.get("frames").add_dataframe_asset(name)
-    suite = context.suites.add(gx.ExpectationSuite(name=name))
-    for position, (expectation, kwargs) in enumerate(expectations):
-        # GX runs (and returns) expectations grouped by column, not in the order given: the position in meta
-        # ties each result back to its expectation.
-        kwargs = kwargs | {"meta": kwargs.get("meta", {}) | {"position": position}}
-        suite.add_expectation(getattr(gx.expectations, expectation.title().replace("_", ""))(**kwargs))
-    definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name=name, data=asset.add_batch_definition_whole_dataframe(name), suite=suite)
-    )
-    checkpoint = context.checkpoints.add(gx.Checkpoint(
-        name=name, validation_definitions=[definition], result_format={"result_format": "COMPLETE"},
-        actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["warehouse"])],
-    ))
-    try:
-        [result] = checkpoint.run(batch_parameters={"dataframe": frame}).run_results.values()
-    finally:
-        # The definitions go; the results stay in the store and the Data Docs. A name can then be used again.
-        context.checkpoints.delete(name)
-        context.validation_definitions.delete(name)
-        context.suites.delete(name)
-        context.data_sources.get("frames").delete_asset(name)
-    rowids = frame["_rowid"]
-    failures = [[] for _ in expectations]
-    for r in result.results:
-        failures[r.expectation_config.meta["position"]] = [int(rowids[i]) for i in (r.result.get("unexpected_index_list") or [])]
-    return frame.set_index("_rowid"), failures
+    def __init__(self, docs_dir: Path):
+        self.docs_dir, self.built, self.names = str(docs_dir), [], []
+
+    def __enter__(self) -> "DataDocs":
+        return self
+
+    def __exit__(self, failed, *_) -> None:
+        context = gx_context(self.docs_dir) if self.names else None
+        try:
+            if context is not None and not failed:
+                context.build_data_docs(site_names=["warehouse"], resource_identifiers=self.built)
+        finally:
+            for name in self.names:  # so that a name can be used again (the next run in this process)
+                context.checkpoints.delete(name)
+                context.validation_definitions.delete(name)
+                context.suites.delete(name)
+                context.data_sources.get("frames").delete_asset(name)
+
+    def failing_rows(self, con: duckdb.DuckDBPyConnection, select: str, name: str, expectations: list[tuple[str, dict]]):
+        """Run one suite, given as (expectation type, kwargs) pairs, on the rows of a query that has a _rowid
+        column. Returns the frame (indexed by _rowid) and, for each expectation in order, the _rowid of every
+        row it finds wrong."""
+        import great_expectations as gx
+        from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+
+        frame = con.sql(select).df()
+        if frame.empty or not expectations:
+            return frame.set_index("_rowid"), [[] for _ in expectations]
+        context = gx_context(self.docs_dir)
+        asset = context.data_sources.get("frames").add_dataframe_asset(name)
+        suite = context.suites.add(gx.ExpectationSuite(name=name))
+        for position, (expectation, kwargs) in enumerate(expectations):
+            # GX runs (and returns) expectations grouped by column, not in the order given: the position in meta
+            # ties each result back to its expectation.
+            kwargs = kwargs | {"meta": kwargs.get("meta", {}) | {"position": position}}
+            suite.add_expectation(getattr(gx.expectations, expectation.title().replace("_", ""))(**kwargs))
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(name=name, data=asset.add_batch_definition_whole_dataframe(name), suite=suite)
+        )
+        checkpoint = context.checkpoints.add(gx.Checkpoint(
+            name=name, validation_definitions=[definition], result_format={"result_format": "COMPLETE"}))
+        self.names.append(name)
+        [(identifier, result)] = checkpoint.run(batch_parameters={"dataframe": frame}).run_results.items()
+        self.built += [identifier, ExpectationSuiteIdentifier(name=name)]
+        rowids = frame["_rowid"]
+        failures = [[] for _ in expectations]
+        for r in result.results:
+            failures[r.expectation_config.meta["position"]] = [int(rowids[i]) for i in (r.result.get("unexpected_index_list") or [])]
+        return frame.set_index("_rowid"), failures
 
 
 def insert_rowids(con: duckdb.DuckDBPyConnection, table: str, rowids: list[int]) -> None:

@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 import yaml
 
-from pipelines.gx import failing_rows
+from pipelines.gx import DataDocs
 from pipelines.settings import EXPECTATIONS_DIR
 
 QUALITY_DIR = EXPECTATIONS_DIR / "quality"
@@ -103,10 +103,11 @@ def apply_quality_suite(con: duckdb.DuckDBPyConnection, source: str, checked: st
     Returns failing rows per rule."""
     suite = load_quality_suite(source)
     found = {rule.rule: _duplicates(con, checked, rule) for rule in suite.of_kind("unique")}
-    found |= _unreferenced(con, source, checked, suite.of_kind("references"), docs_dir)
-    _add_problems(con, checked, [problem for problems in found.values() for problem in problems])
-    row_found = _row_rule_failures(con, source, checked, suite, docs_dir)
-    _add_problems(con, checked, [problem for problems in row_found.values() for problem in problems])
+    with DataDocs(docs_dir) as docs:
+        found |= _unreferenced(con, source, checked, suite.of_kind("references"), docs)
+        _add_problems(con, checked, [problem for problems in found.values() for problem in problems])
+        row_found = _row_rule_failures(con, source, checked, suite, docs)
+        _add_problems(con, checked, [problem for problems in row_found.values() for problem in problems])
     return {rule: len(problems) for rule, problems in (found | row_found).items()}
 
 
@@ -144,7 +145,7 @@ def _duplicates(con, checked: str, rule: QualityRule) -> list[tuple]:
     return [_problem(rule, row.pop("_rowid"), row) for row in rows]
 
 
-def _unreferenced(con, source: str, checked: str, rules: list[QualityRule], docs_dir: Path) -> dict[str, list[tuple]]:
+def _unreferenced(con, source: str, checked: str, rules: list[QualityRule], docs: DataDocs) -> dict[str, list[tuple]]:
     """Reference rules, judged by GX on each distinct value: the value left-joined to the referenced keys must
     find one (expect_column_values_to_not_be_null on the match). Rows carrying a value that finds none fail."""
     if not rules:
@@ -163,7 +164,7 @@ def _unreferenced(con, source: str, checked: str, rules: list[QualityRule], docs
         for rule in rules
     ]
     select = "SELECT row_number() OVER () AS _rowid, * FROM (" + " UNION ALL ".join(parts) + ")"
-    frame, failing = failing_rows(con, select, f"{source}_references", expectations, docs_dir)
+    frame, failing = docs.failing_rows(con, select, f"{source}_references", expectations)
     found = {}
     for rule, rowids in zip(rules, failing):
         values = sorted({str(frame.loc[rowid, "value"]) for rowid in rowids})
@@ -174,7 +175,7 @@ def _unreferenced(con, source: str, checked: str, rules: list[QualityRule], docs
     return found
 
 
-def _row_rule_failures(con, source: str, checked: str, suite: QualitySuite, docs_dir: Path) -> dict[str, list[tuple]]:
+def _row_rule_failures(con, source: str, checked: str, suite: QualitySuite, docs: DataDocs) -> dict[str, list[tuple]]:
     """Row rules: one GX suite on the rows of `checked` that have no problem yet."""
     rules = suite.of_kind("row")
     if not rules:
@@ -182,7 +183,7 @@ def _row_rule_failures(con, source: str, checked: str, suite: QualitySuite, docs
     derived = {name: expr for rule in rules for name, expr in rule.derived.items()}
     select = ", ".join(["rowid AS _rowid", *sorted(suite.columns), *(f"({e}) AS {n}" for n, e in derived.items())])
     expectations = [(rule.expectation, rule.kwargs | {"meta": {"rule": rule.rule}}) for rule in rules]
-    frame, failing = failing_rows(con, f"SELECT {select} FROM {checked} WHERE NOT list_contains(list_transform(_problems, lambda p: p.outcome), 'row')", f"{source}_quality", expectations, docs_dir)
+    frame, failing = docs.failing_rows(con, f"SELECT {select} FROM {checked} WHERE NOT list_contains(list_transform(_problems, lambda p: p.outcome), 'row')", f"{source}_quality", expectations)
     return {
         rule.rule: [_problem(rule, rowid, frame.loc[rowid].to_dict()) for rowid in rowids]
         for rule, rowids in zip(rules, failing)

@@ -21,6 +21,7 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 
@@ -175,25 +176,27 @@ def _severity(row: dict) -> float:
 
 
 class ChartCache:
-    """SVGs drawn before, one file each, named by a hash of what decides the drawing: the Vega-Lite specification
-    (which holds the chart's data), vl-convert's version and the fonts. A chart whose figures did not change is
-    not drawn again. prune() then removes the charts no page of this report uses."""
+    """SVGs drawn before, one file each, named by a hash of what decides the drawing: the chart's figures and
+    labels, the code that turns them into a Vega-Lite specification (this module), vl-convert's version and the
+    fonts. A chart whose figures did not change is neither specified by Altair nor drawn again. prune() then
+    removes the charts no page of this report uses."""
 
     def __init__(self, folder: Path, fonts: tuple[str, ...]):
         import vl_convert as vlc
 
         self.folder, self.used = folder, set()
-        self.salt = json.dumps([vlc.__version__, sorted(fonts)])
+        self.salt = json.dumps([vlc.__version__, sorted(fonts), hashlib.sha256(Path(__file__).read_bytes()).hexdigest()])
 
-    def svg(self, spec: dict) -> str:
+    def svg(self, figures: dict, specification: Callable[[dict], dict]) -> str:
+        """The SVG of specification(figures), from the cache if these figures were drawn before."""
         import vl_convert as vlc
 
-        text = json.dumps(spec, sort_keys=True, ensure_ascii=False, default=str)
+        text = json.dumps(figures, sort_keys=True, ensure_ascii=False, default=str)
         path = self.folder / (hashlib.sha256(f"{self.salt}\0{text}".encode()).hexdigest() + ".svg")
         self.used.add(path.name)
         if path.is_file():
             return path.read_text(encoding="utf-8")
-        svg = vlc.vegalite_to_svg(spec)
+        svg = vlc.vegalite_to_svg(specification(figures))
         self.folder.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".tmp")
         partial.write_text(svg, encoding="utf-8")
@@ -206,24 +209,41 @@ class ChartCache:
                 path.unlink(missing_ok=True)
 
 
-def chart_svg(con, norm_rows: list[dict], norms: list[dict], charts: ChartCache) -> tuple[str, str]:
-    """A Vega-Lite chart of the units' yearly values, the target line, milestone points and the dashed
-    projection to the target year, rendered to SVG. Returns (svg, caption)."""
-    import altair as alt
+def shown_units(norm_rows: list[dict]) -> list[dict]:
+    """The units a norm's chart shows: those furthest from the target, at most MAX_CHART_UNITS."""
+    return sorted(norm_rows, key=_severity, reverse=True)[:MAX_CHART_UNITS]
 
+
+def plan_series(con, charts: dict[str, list[dict]]) -> dict[tuple[str, str], list[dict]]:
+    """The yearly values of every unit the plan's charts show, (indicator, unit) -> [{year, value}] in year order:
+    one query for the regions and one for the facilities of all the plan's charts."""
+    pairs = {"region": set(), "facility": set()}
+    for rows in charts.values():
+        for r in shown_units(rows):
+            pairs["facility" if r["facility_id"] is not None else "region"].add((r["indicator_code"], r["unit_key"]))
+    series: dict[tuple[str, str], list[dict]] = {}
+    for kind, table, key in (("region", "marts.indicator_values", "region_code"),
+                             ("facility", "marts.facility_indicators", "facility_id")):
+        if not pairs[kind]:
+            continue
+        indicators, units = map(list, zip(*sorted(pairs[kind])))
+        for s in _records(con, f"""
+                SELECT indicator_code, {key} AS unit_key, year, value FROM {table}
+                WHERE ({key}, indicator_code) IN (SELECT (unnest(?::VARCHAR[]), unnest(?::VARCHAR[])))
+                  AND value IS NOT NULL
+                ORDER BY indicator_code, unit_key, year""", [units, indicators]):
+            series.setdefault((s["indicator_code"], s["unit_key"]), []).append({"year": s["year"], "value": s["value"]})
+    return series
+
+
+def chart_figures(norm_rows: list[dict], norms: list[dict], series: dict[tuple[str, str], list[dict]]) -> dict:
+    """What a norm's chart draws: the shown units' yearly values, their projections to the target year, the
+    milestones and the target lines, with their labels."""
     first = norm_rows[0]
-    shown = sorted(norm_rows, key=_severity, reverse=True)[:MAX_CHART_UNITS]
+    shown = shown_units(norm_rows)
     names = {r["unit_key"]: r["unit_name"] for r in shown}
-    keys = list(names)
-    if first["facility_id"] is not None:
-        series = _records(con, "SELECT facility_id AS unit_key, year, value FROM marts.facility_indicators "
-                               "WHERE indicator_code = ? AND facility_id IN (SELECT unnest(?::VARCHAR[])) AND value IS NOT NULL",
-                          [first["indicator_code"], keys])
-    else:
-        series = _records(con, "SELECT region_code AS unit_key, year, value FROM marts.indicator_values "
-                               "WHERE indicator_code = ? AND region_code IN (SELECT unnest(?::VARCHAR[])) AND value IS NOT NULL",
-                          [first["indicator_code"], keys])
-    observed = [{"unit": names[s["unit_key"]], "year": s["year"], "value": s["value"]} for s in series]
+    observed = [{"unit": name, **point} for key, name in names.items()
+                for point in series.get((first["indicator_code"], key), [])]
     projection = []
     for r in shown:
         if r["projected_value"] is not None and r["annual_change_observed"] is not None:
@@ -232,28 +252,42 @@ def chart_svg(con, norm_rows: list[dict], norms: list[dict], charts: ChartCache)
                            {"unit": names[r["unit_key"]], "year": r["target_year"], "value": r["projected_value"]}]
     milestones = [{"year": n["target_year"], "value": n["threshold"], "label": f"{n['target_year']}: {fmt(n['threshold'])}"}
                   for n in norms if n["threshold"] is not None]
+    highs = [v for v in (first.get("target_high"), first.get("range_high")) if v is not None]
+    return {"unit": first["unit"], "names": list(names.values()), "observed": observed, "projection": projection,
+            "milestones": milestones, "highs": highs}
+
+
+def chart_specification(figures: dict) -> dict:
+    """The Vega-Lite specification of a norm's chart (Altair): solid lines for the observed values, dashed for
+    the projection, a red line and diamonds for the target and its milestones, dotted for a range's top."""
+    import altair as alt
+
     x = alt.X("year:Q", title="年份 year", axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0))
-    y = alt.Y("value:Q", title=f"值 value ({first['unit']})", scale=alt.Scale(zero=False))
-    color = alt.Color("unit:N", title="单位 unit", scale=alt.Scale(scheme="tableau10"), sort=list(names.values()))
-    layers = [alt.Chart(alt.Data(values=observed)).mark_line(point=True).encode(x=x, y=y, color=color)]
-    if projection:
-        layers.append(alt.Chart(alt.Data(values=projection)).mark_line(strokeDash=[6, 4], opacity=0.8)
+    y = alt.Y("value:Q", title=f"值 value ({figures['unit']})", scale=alt.Scale(zero=False))
+    color = alt.Color("unit:N", title="单位 unit", scale=alt.Scale(scheme="tableau10"), sort=figures["names"])
+    layers = [alt.Chart(alt.Data(values=figures["observed"])).mark_line(point=True).encode(x=x, y=y, color=color)]
+    if figures["projection"]:
+        layers.append(alt.Chart(alt.Data(values=figures["projection"])).mark_line(strokeDash=[6, 4], opacity=0.8)
                       .encode(x=x, y=y, color=color, detail="unit:N"))
-    if milestones:
+    if milestones := figures["milestones"]:
         last = milestones[-1]["value"]
         layers.append(alt.Chart(alt.Data(values=[{"value": last}])).mark_rule(color="#b2182b", strokeWidth=1.5).encode(y="value:Q"))
         layers.append(alt.Chart(alt.Data(values=milestones)).mark_point(shape="diamond", size=110, filled=True, color="#b2182b")
                       .encode(x=x, y=y, tooltip=["label:N"]))
-    highs = [v for v in (first.get("target_high"), first.get("range_high")) if v is not None]
-    for high in highs:
+    for high in figures["highs"]:
         layers.append(alt.Chart(alt.Data(values=[{"value": high}])).mark_rule(color="#b2182b", strokeDash=[2, 3]).encode(y="value:Q"))
     chart = alt.layer(*layers).properties(width=560, height=260).configure(font=FONT_FAMILY).configure_legend(labelLimit=220)
     # the specification is built by this function alone (and drawn in the tests): Altair's JSON-schema check of
     # every chart would cost a third of the report's time
-    svg = charts.svg(chart.to_dict(validate=False))
-    caption = ""
-    if len(norm_rows) > len(shown):
-        caption = f"{len(shown)} / {len(norm_rows)} 个单位 units shown: those furthest from the target"
+    return chart.to_dict(validate=False)
+
+
+def chart_svg(norm_rows: list[dict], norms: list[dict], series: dict[tuple[str, str], list[dict]],
+              charts: ChartCache) -> tuple[str, str]:
+    """A norm's chart as SVG, and its caption when it shows only some of the units."""
+    svg = charts.svg(chart_figures(norm_rows, norms, series), chart_specification)
+    shown = min(len(norm_rows), MAX_CHART_UNITS)
+    caption = f"{shown} / {len(norm_rows)} 个单位 units shown: those furthest from the target" if len(norm_rows) > shown else ""
     return svg, caption
 
 
@@ -387,11 +421,11 @@ def plan_page(con, data: PlanData, font_ok: bool, cache: ChartCache) -> tuple[st
     for r in data.rows:
         if r["indicator_unit"] != "flag" and r["applies"]:
             by_norm.setdefault(r["norm_id"], []).append(r)
+    by_norm = {norm_id: rows for norm_id, rows in by_norm.items() if any(r["actual"] is not None for r in rows)}
+    series = plan_series(con, by_norm)
     for norm_id, rows in by_norm.items():
-        if all(r["actual"] is None for r in rows):
-            continue
         norms = _records(con, "SELECT target_year, threshold FROM marts.norms WHERE norm_id = ? ORDER BY target_year", [norm_id])
-        svg, caption = chart_svg(con, rows, norms, cache)
+        svg, caption = chart_svg(rows, norms, series, cache)
         charts += 1
         r = rows[0]
         body.append(f'<figure class="chart"><figcaption><b>{html.escape(r["name_zh"])}</b> {html.escape(r["name_en"])} · '

@@ -101,13 +101,18 @@ def test_a_chart_drawn_before_is_taken_from_the_cache_and_charts_no_page_shows_a
 
 
 def test_a_chart_is_drawn_again_for_other_fonts(tmp_path):
-    spec = {"data": {"values": [{"x": 1, "y": 2}]}, "mark": "point",
-            "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"}}}
-    ChartCache(tmp_path, ()).svg(spec)
-    ChartCache(tmp_path, ()).svg(spec)
+    def specification(figures: dict) -> dict:
+        return {"data": {"values": figures["points"]}, "mark": "point",
+                "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"}}}
+
+    figures = {"points": [{"x": 1, "y": 2}]}
+    ChartCache(tmp_path, ()).svg(figures, specification)
+    ChartCache(tmp_path, ()).svg(figures, specification)
     assert len(list(tmp_path.iterdir())) == 1
-    ChartCache(tmp_path, ("/usr/share/fonts/another.ttf",)).svg(spec)
+    ChartCache(tmp_path, ("/usr/share/fonts/another.ttf",)).svg(figures, specification)
     assert len(list(tmp_path.iterdir())) == 2
+    ChartCache(tmp_path, ()).svg({"points": [{"x": 1, "y": 3}]}, specification)
+    assert len(list(tmp_path.iterdir())) == 3
 
 
 def test_a_missing_chinese_font_is_said_at_the_top_of_the_page():
