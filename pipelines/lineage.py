@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
+import yaml
 
 from pipelines.settings import SQL_DIR
 
@@ -31,6 +32,8 @@ _TABLE_COMMENT = re.compile(r"COMMENT\s+ON\s+(?:TABLE|VIEW)\s+(\w+)\.(\w+)\s+IS\
 _MACRO = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP\s+)?MACRO\s+(\w+)\s*\([^)]*\)\s+AS\s+TABLE\s+(.*)$", re.S | re.I)
 _ANY_MACRO = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP\s+)?MACRO\s+(\w+)", re.I)
 _TABLE_NAME = re.compile(rf"^({'|'.join(SCHEMAS)})\.(\w+)$")
+# The keys a model can be rebuilt by (pipelines/partial_rebuild.py knows how one maps to the other).
+INCREMENTAL_KEYS = ("facility_id", "region_code")
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,12 @@ class Model:
     kind: str  # TABLE, or VIEW: a view is read where it is used, never copied
     reads: frozenset[str]  # "schema.table" of every table the model reads
     unqualified: frozenset[str]  # tables named without a schema (a temp table): a test refuses them
+    # Partial rebuild (增量重建, pipelines/partial_rebuild.py), from the model's YAML `incremental:`: the key
+    # (facility_id or region_code), and how the changed keys are found: "key" (the model's rows of a key are
+    # built from that key's rows only, so it is rebuilt for the changed keys) or "comparison" (built in full,
+    # then compared with the published table).
+    incremental_key: str | None = None
+    incremental_by: str | None = None
 
     @property
     def name(self) -> str:
@@ -151,8 +160,14 @@ def load_model(path: Path) -> Model:
                          f"{', '.join(sorted(called))}: build a table instead")
     reads, unqualified = references(select, table_macros())
     comments = {(s, t): text.replace("''", "'") for s, t, text in _TABLE_COMMENT.findall(sql)}
+    spec = path.with_suffix(".yml")
+    incremental = (yaml.safe_load(spec.read_text(encoding="utf-8")) if spec.exists() else {}).get("incremental") or {}
+    if incremental and (incremental.get("key") not in INCREMENTAL_KEYS or incremental.get("by") not in ("key", "comparison")):
+        raise ValueError(f"{spec}: incremental needs key: one of {INCREMENTAL_KEYS}, and by: key or comparison; "
+                         f"it has {incremental}")
     return Model(schema=schema, table=table, path=path, description=comments.get((schema, table), ""), select=select,
-                 kind=kind, reads=frozenset(reads - {f"{schema}.{table}"}), unqualified=frozenset(unqualified))
+                 kind=kind, reads=frozenset(reads - {f"{schema}.{table}"}), unqualified=frozenset(unqualified),
+                 incremental_key=incremental.get("key"), incremental_by=incremental.get("by"))
 
 
 @cache

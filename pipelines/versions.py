@@ -14,6 +14,7 @@ versions, and a damaged warehouse set aside takes its versions with it, so the n
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import secrets
 from functools import cache
@@ -27,11 +28,15 @@ from pipelines.settings import EXPECTATIONS_DIR, REFERENCE_DIR, REPO_ROOT, SQL_D
 
 VERSIONS_TABLE = "config.table_versions"
 VERSIONS_DDL = (
-    f"CREATE TABLE IF NOT EXISTS {VERSIONS_TABLE} (table_name VARCHAR PRIMARY KEY, version VARCHAR NOT NULL)"
+    f"CREATE TABLE IF NOT EXISTS {VERSIONS_TABLE} (table_name VARCHAR PRIMARY KEY, version VARCHAR NOT NULL, inputs JSON)"
 )
+# A warehouse built before the inputs were kept gets the column (empty: its tables are rebuilt in full once).
+VERSIONS_UPGRADE = f"ALTER TABLE {VERSIONS_TABLE} ADD COLUMN IF NOT EXISTS inputs JSON"
 VERSIONS_COMMENT = (
-    f"COMMENT ON TABLE {VERSIONS_TABLE} IS '表版本 The version of the inputs each table was last built from: a "
-    "table whose inputs have the same version in the next run is kept, not rebuilt (pipelines/versions.py)'"
+    f"COMMENT ON TABLE {VERSIONS_TABLE} IS '表版本 The version of the inputs each table was last built from, and "
+    "the version of each input (inputs): a table whose inputs have the same version in the next run is kept, not "
+    "rebuilt; one whose changed inputs say which keys changed is rebuilt for those keys (pipelines/versions.py, "
+    "pipelines/partial_rebuild.py)'"
 )
 # What shapes the tables besides the data: the code, the rules and code lists, and the pinned libraries.
 CODE_PATHS = (REPO_ROOT / "pipelines", SQL_DIR, EXPECTATIONS_DIR, REFERENCE_DIR, REPO_ROOT / "pyproject.toml")
@@ -64,19 +69,37 @@ def recorded(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute(f"SELECT table_name, version FROM {VERSIONS_TABLE}").fetchall())
 
 
+def recorded_inputs(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str] | None:
+    """The versions of the inputs `table` was last built from (input_versions), if recorded."""
+    con.execute(VERSIONS_DDL)
+    con.execute(VERSIONS_UPGRADE)
+    found = con.execute(f"SELECT inputs FROM {VERSIONS_TABLE} WHERE table_name = ?", [table]).fetchall()
+    return json.loads(found[0][0]) if found and found[0][0] else None
+
+
 # Stands for the version of an input that has none recorded (never built, built before versions were kept, or
 # written by an asset that records none): new in every process, so a table built from it is never kept.
 UNKNOWN_INPUT = secrets.token_hex(16)
 
 
-def inputs_version(con: duckdb.DuckDBPyConnection, upstream: Iterable[str], own: str = "") -> str:
-    """The version a table built now would have: the code, anything of its own, and its inputs' versions.
-    An input without a recorded version makes the version new every run, so the table is rebuilt."""
+# Keys of input_versions that are not tables: the code and rules, and what a table has of its own.
+CODE, OWN = "(code)", "(own)"
+
+
+def input_versions(con: duckdb.DuckDBPyConnection, upstream: Iterable[str], own: str = "") -> dict[str, str]:
+    """What a table built now is built from: the code, anything of its own, and each input table's version.
+    An input without a recorded version has a version new every run, so the table is rebuilt."""
     versions = recorded(con)
-    digest = hashlib.sha256(f"{code_version()}\0{own}".encode())
-    for table in sorted(set(upstream)):
-        digest.update(f"\0{table}={versions.get(table, UNKNOWN_INPUT)}".encode())
-    return digest.hexdigest()
+    return {CODE: code_version(), OWN: own, **{table: versions.get(table, UNKNOWN_INPUT) for table in sorted(set(upstream))}}
+
+
+def version_of(inputs: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+
+
+def inputs_version(con: duckdb.DuckDBPyConnection, upstream: Iterable[str], own: str = "") -> str:
+    """The version a table built now would have: a hash of input_versions."""
+    return version_of(input_versions(con, upstream, own))
 
 
 def existing_kind(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
@@ -97,9 +120,11 @@ def is_current(con: duckdb.DuckDBPyConnection, table: str, version: str) -> bool
     return existing_kind(con, table) is not None and recorded(con).get(table) == version
 
 
-def record(con: duckdb.DuckDBPyConnection, table: str, version: str) -> None:
+def record(con: duckdb.DuckDBPyConnection, table: str, version: str, inputs: dict[str, str] | None = None) -> None:
     con.execute(VERSIONS_DDL)
-    con.execute(f"INSERT OR REPLACE INTO {VERSIONS_TABLE} VALUES (?, ?)", [table, version])
+    con.execute(VERSIONS_UPGRADE)
+    con.execute(f"INSERT OR REPLACE INTO {VERSIONS_TABLE} (table_name, version, inputs) VALUES (?, ?, ?)",
+                [table, version, json.dumps(inputs, sort_keys=True) if inputs else None])
     con.execute(VERSIONS_COMMENT)
 
 
@@ -119,7 +144,8 @@ def build_unless_current(context: dg.AssetExecutionContext, con: duckdb.DuckDBPy
     """Build `table` (build()) unless its inputs are unchanged since the last build: then the table is kept and
     the run's log says so. Returns whether it was kept, its version as Dagster shows it, and what build()
     returned."""
-    version = inputs_version(con, upstream_tables(context))
+    inputs = input_versions(con, upstream_tables(context))
+    version = version_of(inputs)
     kept = is_current(con, table, version)
     if kept:
         context.log.info(f"{table} 的输入自上次构建以来未变，保留原表，未重建。 "
@@ -127,5 +153,5 @@ def build_unless_current(context: dg.AssetExecutionContext, con: duckdb.DuckDBPy
         built = None
     else:
         built = build()
-        record(con, table, version)
+        record(con, table, version, inputs)
     return kept, dg.DataVersion(version[:16]), built

@@ -7,6 +7,7 @@ its own asset, and DuckDB's own plan of each model scans only tables its asset d
 """
 
 import json
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -82,11 +83,11 @@ def test_a_model_that_became_a_view_replaces_the_table_it_built_before():
     model = next(m for m in MODELS if m.name == "intermediate.regions_checked")
     assert model.kind == "VIEW"
     con = duckdb.connect()
-    for schema in ("raw", "intermediate"):
+    for schema in ("raw", "intermediate", "config"):
         con.execute(f"CREATE SCHEMA {schema}")
     con.execute("CREATE TABLE raw.regions AS SELECT '411000' AS region_code")
     con.execute("CREATE TABLE intermediate.regions_checked AS SELECT 'an old copy' AS region_code")
-    build_model(con, model)
+    assert build_model(con, model, ["raw.regions"], published=Path("no-published-warehouse.duckdb")) == "full"
     assert con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'regions_checked'").fetchall() == [("VIEW",)]
     assert con.execute("FROM intermediate.regions_checked").fetchall() == [("411000",)]
 

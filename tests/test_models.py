@@ -42,7 +42,7 @@ def unit_tests():
     for path in sorted(p for schema in MODEL_SCHEMAS for p in (SQL_DIR / schema).glob("*.yml")):
         spec = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert path.with_suffix(".sql").exists(), f"{path}: no model beside it"
-        for test in spec["unit_tests"]:
+        for test in spec.get("unit_tests", []):
             yield pytest.param(spec["model"], test, id=f"{spec['model']}:{test['name']}")
 
 

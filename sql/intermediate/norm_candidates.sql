@@ -147,11 +147,15 @@ direction_trend AS (
     SELECT j.norm_id, j.region_code, j.facility_id, j.year,
            count(s.value) AS trend_years, regr_slope(s.value, s.year ORDER BY s.year) AS trend_slope
     FROM judged AS j
+    -- Only the indicators of direction norms: the planner hashes the long tables for the IN on units (10 M
+    -- and 16 M rows at national scale, most of this model's time); the indicators' filter shrinks them first.
     JOIN (SELECT region_code AS unit_key, year, indicator_code, value FROM marts.indicator_values
-          WHERE region_code IN (SELECT region_code FROM judged WHERE facility_id IS NULL)
+          WHERE indicator_code IN (SELECT indicator_code FROM marts.norms WHERE is_direction(comparator))
+            AND region_code IN (SELECT region_code FROM judged WHERE facility_id IS NULL)
           UNION ALL
           SELECT 'facility:' || facility_id, year, indicator_code, value FROM marts.facility_indicators
-          WHERE facility_id IN (SELECT facility_id FROM judged)) AS s
+          WHERE indicator_code IN (SELECT indicator_code FROM marts.norms WHERE is_direction(comparator))
+            AND facility_id IN (SELECT facility_id FROM judged)) AS s
       ON s.unit_key = coalesce('facility:' || j.facility_id, j.region_code) AND s.indicator_code = j.indicator_code
      AND s.year BETWEEN j.year - (SELECT trend_max_years FROM config.tracking) + 1 AND j.year AND s.value IS NOT NULL
     WHERE is_direction(j.comparator)

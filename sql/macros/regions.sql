@@ -19,3 +19,12 @@ CREATE OR REPLACE TEMP MACRO summed_up_the_tree(facility_figures) AS TABLE
     JOIN staging.facilities AS f ON f.facility_id = m.facility_id
     JOIN staging.region_ancestors AS a ON a.region_code = f.region_code
     GROUP BY ALL;
+
+-- The regions a facility's figures are summed into by summed_up_the_tree: its region in force and each of that
+-- region's ancestors. A partial rebuild (pipelines/partial_rebuild.py) rebuilds these regions' rows when the
+-- facilities' figures change.
+CREATE OR REPLACE TEMP MACRO regions_summing(facility_ids) AS TABLE
+    SELECT DISTINCT a.ancestor_code AS region_code
+    FROM (SELECT unnest(facility_ids) AS facility_id) AS k  -- first: a macro is bound when created, before the tables exist
+    JOIN staging.facilities AS f USING (facility_id)
+    JOIN staging.region_ancestors AS a ON a.region_code = f.region_code;
