@@ -204,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = generate_national(inbox, args.scale)
     generate_s = time.perf_counter() - started
     print(f"inputs: {inbox} ({generate_s:.0f} s): " + ", ".join(f"{k} {v:,}" for k, v in rows.items()))
-    for leftover in (work / "health.duckdb", work / "builds"):
+    # the whole run starts from nothing: no warehouse, no builds, no charts drawn by an earlier benchmark
+    for leftover in (work / "health.duckdb", work / "builds", work / ".chart-cache"):
         subprocess.run(["rm", "-rf", str(leftover)], check=True)
     full = run_pipeline(inbox, work)
     floor_s = run_floor(inbox, work)
