@@ -97,6 +97,7 @@ class Warehouse(dg.ConfigurableResource):
 
     _lock: BuildLock | None = PrivateAttr(default=None)
     _set_aside: Path | None = PrivateAttr(default=None)
+    _digest_writer: threading.Thread | None = PrivateAttr(default=None)
 
     @property
     def published(self) -> Path:
@@ -176,6 +177,8 @@ class Warehouse(dg.ConfigurableResource):
             raise
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._digest_writer is not None:  # the published file's digest is written before the lock is released
+            self._digest_writer.join()
         if self._lock is not None:
             self._lock.release()
 
@@ -311,17 +314,27 @@ class Warehouse(dg.ConfigurableResource):
             con.close()
 
     def publish(self, run_id: str) -> Path:
-        """Replace the published warehouse with this run's build in one atomic step, and record its SHA-256."""
+        """Replace the published warehouse with this run's build in one atomic step, and record its SHA-256.
+
+        The digest is computed on a second thread while the run goes on (the report), and written before the
+        run releases the build lock (teardown_after_execution). The old digest is removed first: until the new
+        one is written there is none, and a file without a digest is checked table by table, never taken for
+        sound on a stale digest."""
         build = self.build_path(run_id)
         with duckdb.connect(str(build)) as con:
             con.execute("CHECKPOINT")
-        digest = file_sha256(build)
+        self.digest_path.unlink(missing_ok=True)
         os.replace(build, self.published)
+        self._digest_writer = threading.Thread(target=self._record_digest, name="published-digest")
+        self._digest_writer.start()
+        self._remove_stale_builds()
+        return self.published
+
+    def _record_digest(self) -> None:
+        digest = file_sha256(self.published)
         record = self.digest_path.with_name(self.digest_path.name + ".tmp")
         record.write_text(f"{digest}  {self.published.name}\n", encoding="utf-8")
         os.replace(record, self.digest_path)
-        self._remove_stale_builds()
-        return self.published
 
     def _remove_stale_builds(self, max_age_s: float = 86_400) -> None:
         """Builds of failed runs older than a day are removed after a publish (the next run start removes the

@@ -21,6 +21,20 @@ def table(path, sql):
         return con.execute(sql).fetchall()
 
 
+def beds_per_1k_2023(warehouse, region_code: str) -> float:
+    [(value,)] = table(warehouse, "SELECT value FROM marts.indicator_values WHERE region_code = '" + region_code
+                                  + "' AND year = 2023 AND indicator_code = 'beds_per_1k'")
+    return value
+
+
+def built_from_scratch(inbox, root):
+    """The same inbox, copied, built into an empty warehouse under root."""
+    fresh = root / "fresh" / "health.duckdb"
+    shutil.copytree(inbox, root / "inbox2")
+    assert build(root / "inbox2", fresh).success
+    return fresh
+
+
 # What describes the run rather than the data: the run itself, and the comparison with the warehouse published
 # before it (a build from scratch has none). Their versions differ too, as they should.
 # config.changed_keys says what this run's partial rebuilds changed (a build from scratch compares with nothing).
@@ -82,14 +96,10 @@ def test_a_rerun_reads_only_the_changed_file(tmp_path):
     # population says nothing of which facilities changed: the facility counts are built in full
     assert materialisation(rerun, "staging/registry_counts")["rebuilt"].value == "full"
     # 魏都区's townships now sum to 31,000 + 20,000 residents; its beds are still 360.
-    [(beds_per_1k,)] = table(published, "SELECT value FROM marts.indicator_values WHERE region_code = '411002' "
-                                        "AND year = 2023 AND indicator_code = 'beds_per_1k'")
-    assert beds_per_1k == pytest.approx(360 / 51)
+    assert beds_per_1k_2023(published, "411002") == pytest.approx(360 / 51)
 
     # The same inbox built from scratch gives the same indicator values.
-    fresh = tmp_path / "fresh" / "health.duckdb"
-    shutil.copytree(inbox, tmp_path / "inbox2")
-    assert build(tmp_path / "inbox2", fresh).success
+    fresh = built_from_scratch(inbox, tmp_path)
     query = "SELECT region_code, year, indicator_code, numerator, denominator FROM marts.indicator_values ORDER BY ALL"
     assert table(published, query) == table(fresh, query)
     assert differences(published, fresh) == {}
@@ -131,14 +141,10 @@ def test_a_changed_facility_report_rebuilds_the_rows_of_its_facilities_and_their
                             "('staging.facility_stats', 'staging.region_measures') ORDER BY 1") == [
         ("staging.facility_stats", ["H2", "T3"]), ("staging.region_measures", ["410000", "411000", "411003", "411003002"])]
     # 建安区 2023: 210 beds (H2 210, T3 none) for its own 60,000 residents
-    [(beds_per_1k,)] = table(published, "SELECT value FROM marts.indicator_values WHERE region_code = '411003' "
-                                        "AND year = 2023 AND indicator_code = 'beds_per_1k'")
-    assert beds_per_1k == pytest.approx(210 / 60)
+    assert beds_per_1k_2023(published, "411003") == pytest.approx(210 / 60)
 
     # the same inbox built from scratch: every table the same
-    fresh = tmp_path / "fresh" / "health.duckdb"
-    shutil.copytree(inbox, tmp_path / "inbox2")
-    assert build(tmp_path / "inbox2", fresh).success
+    fresh = built_from_scratch(inbox, tmp_path)
     assert differences(published, fresh) == {}
     # and the comparison sees the change: the build before it differs in the rebuilt tables
     before = tmp_path / "before" / "health.duckdb"
