@@ -33,7 +33,7 @@ def upstream_keys(table: str, raw_keys: list[dg.AssetKey]) -> list[dg.AssetKey]:
 
 def build_model(con, model: Model, upstream: list[str], published: Path) -> str:
     """Build the model's table, for the changed keys only where its inputs say which changed
-    (pipelines/partial_rebuild.py), else by running its file. Returns how: "partial (N keys)" or "full".
+    (pipelines/partial_rebuild.py), else by running its file. Returns how: "partial (N <key column>)" or "full".
     An object of the other kind under its name (a table the model built before it became a view, as the
     <source>_checked models did) is dropped first: DuckDB does not replace a table with a view."""
     existing = existing_kind(con, model.name)
